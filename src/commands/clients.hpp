@@ -1,0 +1,82 @@
+// Per-connection state that commands read and change (selected db, protocol, name, auth),
+// and the registry CLIENT LIST / INFO clients walk. Plain C++: the server layer owns the
+// sockets and plugs a `kill` callback in.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace corokv {
+
+struct CommandSpec;
+
+class ClientSession {
+public:
+    ClientSession(std::uint64_t id, std::string addr, std::string laddr, int fd,
+                  std::int64_t created_ms)
+        : id(id), addr(std::move(addr)), laddr(std::move(laddr)), fd(fd), created_ms(created_ms),
+          last_active_ms(created_ms) {}
+
+    // Owned by the connection's thread; other threads only read the atomics.
+    const std::uint64_t id;
+    const std::string addr;
+    const std::string laddr;
+    const int fd;
+    const std::int64_t created_ms;
+    int db = 0;
+    int proto = 2;
+    bool authenticated = false;
+    bool close_after_reply = false;  // QUIT, protocol errors
+    std::atomic<int> db_shown{0};    // mirrors db for CLIENT LIST from other threads
+    std::atomic<std::int64_t> last_active_ms;
+    std::atomic<const CommandSpec*> last_command{nullptr};
+    std::atomic<const CommandSpec*> last_parent_command{nullptr};
+    std::atomic<std::size_t> query_buffer_bytes{0};
+    std::atomic<std::size_t> query_buffer_capacity{0};
+    std::atomic<std::size_t> output_buffer_bytes{0};
+
+    // Set by the server layer: closes the connection from any thread.
+    std::function<void()> kill;
+
+    std::string name() const;
+    void set_name(std::string n);
+    std::string lib_name() const;
+    std::string lib_ver() const;
+    void set_lib_name(std::string n);
+    void set_lib_ver(std::string v);
+    void select_db(int index) {
+        db = index;
+        db_shown.store(index, std::memory_order_relaxed);
+    }
+
+    // One CLIENT LIST line (without the trailing newline), Redis's field order.
+    std::string info_line(std::int64_t now_ms) const;
+
+private:
+    mutable std::mutex strings_mutex_;
+    std::string name_;
+    std::string lib_name_;
+    std::string lib_ver_;
+};
+
+class ClientRegistry {
+public:
+    std::uint64_t next_id() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+    void add(const std::shared_ptr<ClientSession>& c);
+    void remove(std::uint64_t id);
+    std::size_t count() const;
+    std::vector<std::shared_ptr<ClientSession>> snapshot() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::uint64_t, std::shared_ptr<ClientSession>> clients_;
+    std::atomic<std::uint64_t> next_id_{1};
+};
+
+}  // namespace corokv

@@ -1,0 +1,128 @@
+// What a command is (a row of data in the command table) and what its handler sees (the
+// context). Handlers are plain functions: they read arguments, touch the store through the
+// context and write their reply; they never see sockets or Asio.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "commands/clients.hpp"
+#include "resp/writer.hpp"
+#include "store/store.hpp"
+
+namespace corokv {
+
+class ServerState;
+struct CommandContext;
+
+// Redis's command flags (COMMAND INFO shows their names).
+enum CommandFlag : std::uint32_t {
+    kWrite = 1u << 0,
+    kReadonly = 1u << 1,
+    kDenyOom = 1u << 2,
+    kAdmin = 1u << 3,
+    kPubsub = 1u << 4,
+    kNoscript = 1u << 5,
+    kLoading = 1u << 6,     // allowed while loading
+    kStale = 1u << 7,
+    kFast = 1u << 8,
+    kNoAuth = 1u << 9,      // allowed before AUTH
+    kSkipSlowlog = 1u << 10,
+    kNoMulti = 1u << 11,
+    kAllowBusy = 1u << 12,
+    // corokv-specific: the command reads or writes every shard (FLUSHDB, KEYS, SCAN, ...).
+    kAllShards = 1u << 20,
+};
+
+// Where the keys are in the argument list, Redis's legacy (first, last, step) triple:
+// last < 0 counts from the end (-1 = last argument).
+struct KeyRange {
+    int first = 0;
+    int last = 0;
+    int step = 0;
+};
+
+using Handler = void (*)(CommandContext&);
+
+struct CommandSpec {
+    std::string_view name;      // lowercase; for a subcommand, its own name ("id")
+    int arity;                  // Redis convention: -N means at least N
+    std::uint32_t flags;
+    KeyRange keys;
+    Handler handler;
+    std::string_view group;     // "string", "hash", "generic", "connection", "server"
+    std::string_view since;
+    std::string_view summary;
+    std::string_view complexity;
+    std::span<const CommandSpec> subcommands = {};
+};
+
+// Everything a handler may use. The dispatcher has already locked the shards of every key
+// the command names (or all shards for kAllShards commands) before calling the handler.
+struct CommandContext {
+    std::span<const std::string_view> args;
+    resp::ReplyWriter& out;
+    Store& store;
+    ServerState& server;
+    ClientSession& client;
+    std::int64_t now_ms;
+    const CommandSpec* spec = nullptr;
+
+    // The dispatcher hashed the first key to pick its shard; remembering it saves hashing
+    // the same bytes again in the handler (the common single-key case).
+    std::string_view hashed_key;
+    std::uint64_t hashed_value = 0;
+    std::uint64_t hash_of(std::string_view key) {
+        if (key.data() == hashed_key.data() && key.size() == hashed_key.size()) return hashed_value;
+        return hash_bytes(key);
+    }
+
+    std::size_t argc() const { return args.size(); }
+    std::string_view arg(std::size_t i) const { return args[i]; }
+    int db() const { return client.db; }
+
+    Keyspace& keyspace(std::uint64_t hash, int db) {
+        return store.shard(store.shard_index(hash)).dbs[static_cast<std::size_t>(db)];
+    }
+    ShardStats& shard_stats(std::uint64_t hash) { return store.shard(store.shard_index(hash)).stats; }
+
+    // Lookup for writing: refreshes the access time, no hit/miss counting.
+    Entry* find(std::string_view key) { return find_in(key, db()); }
+    Entry* find_in(std::string_view key, int db);
+    // Lookup that leaves the access time alone (TYPE, TTL, EXISTS, OBJECT: Redis's NOTOUCH).
+    Entry* peek(std::string_view key);
+    // Lookup for reading: counts keyspace hits/misses and refreshes the access time.
+    Entry* find_read(std::string_view key);
+    std::pair<Entry*, bool> find_or_create(std::string_view key) { return find_or_create_in(key, db()); }
+    std::pair<Entry*, bool> find_or_create_in(std::string_view key, int db);
+    bool erase(std::string_view key) { return erase_in(key, db()); }
+    bool erase_in(std::string_view key, int db);
+    void set_expire(std::string_view key, Entry& e, std::int64_t when_ms);
+    // Stores a value, dropping any previous value and TTL (SET semantics without KEEPTTL).
+    Entry& overwrite(std::string_view key, Value value);
+
+    std::uint32_t lru_clock() const { return static_cast<std::uint32_t>(now_ms / 1000); }
+};
+
+// Redis's exact error texts, shared by every family.
+namespace errors {
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kDbOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+}  // namespace errors
+
+// "ERR wrong number of arguments for 'get' command" (subcommands as 'client|id').
+void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name);
+
+}  // namespace corokv

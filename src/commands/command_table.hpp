@@ -1,0 +1,25 @@
+// The command table: every family contributes its list of rows; dispatch, COMMAND, and
+// (later) ACL categories, MULTI key locking and AOF all read the same rows.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "commands/command.hpp"
+
+namespace corokv {
+
+std::span<const CommandSpec> connection_commands();
+std::span<const CommandSpec> server_commands();
+std::span<const CommandSpec> string_commands();
+std::span<const CommandSpec> hash_commands();
+std::span<const CommandSpec> key_commands();
+
+// All top-level commands, in family order.
+const std::vector<const CommandSpec*>& all_commands();
+
+// Data derived from a row, as COMMAND INFO reports it.
+std::vector<std::string_view> flag_names(const CommandSpec& spec);
+std::vector<std::string_view> acl_categories(const CommandSpec& spec);
+
+}  // namespace corokv

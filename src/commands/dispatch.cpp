@@ -1,0 +1,243 @@
+#include "commands/dispatch.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include "commands/command_table.hpp"
+
+namespace corokv {
+namespace {
+
+using CommandIndex = std::unordered_map<std::string_view, const CommandSpec*>;
+
+const CommandIndex& command_index() {
+    static const CommandIndex index = [] {
+        CommandIndex m;
+        for (const CommandSpec* spec : all_commands()) m.emplace(spec->name, spec);
+        return m;
+    }();
+    return index;
+}
+
+// Lowercases into a stack buffer so the lookup never allocates.
+template <std::size_t N>
+bool lowercase_name(std::string_view name, char (&buf)[N], std::string_view& out) {
+    if (name.size() > N) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+        buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    out = std::string_view(buf, name.size());
+    return true;
+}
+
+bool arity_ok(const CommandSpec& spec, std::size_t argc) {
+    const auto n = static_cast<int>(argc);
+    return spec.arity >= 0 ? n == spec.arity : n >= -spec.arity;
+}
+
+// Redis replaces newlines in error replies so the reply stays one RESP line.
+std::string one_line(std::string s) {
+    std::replace(s.begin(), s.end(), '\r', ' ');
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    return s;
+}
+
+void reply_unknown_command(resp::ReplyWriter& out, std::span<const std::string_view> args) {
+    std::string listed;
+    for (std::size_t i = 1; i < args.size() && listed.size() < 128; ++i) {
+        std::size_t room = 128 - listed.size();
+        listed += "'";
+        listed += args[i].substr(0, room);
+        listed += "' ";
+    }
+    out.error(one_line("ERR unknown command '" + std::string(args[0].substr(0, 128)) +
+                       "', with args beginning with: " + listed));
+}
+
+void reply_unknown_subcommand(resp::ReplyWriter& out, const CommandSpec& parent,
+                              std::string_view sub) {
+    std::string upper(parent.name);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out.error(one_line("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " +
+                       upper + " HELP."));
+}
+
+// Locks the shards of every key the command names, in ascending shard order, and leaves
+// the first key's hash in the context for the handler.
+void lock_key_shards(Store& store, const KeyRange& keys, std::span<const std::string_view> args,
+                     ShardLocks& locks, CommandContext& ctx) {
+    const int argc = static_cast<int>(args.size());
+    const int last = keys.last < 0 ? argc + keys.last : std::min(keys.last, argc - 1);
+    const int step = std::max(keys.step, 1);
+    if (keys.first > last) return;
+    ctx.hashed_key = args[static_cast<std::size_t>(keys.first)];
+    ctx.hashed_value = hash_bytes(ctx.hashed_key);
+    if (keys.first == last) {
+        locks.lock_one(store.shard_index(ctx.hashed_value));
+        return;
+    }
+    thread_local std::vector<std::size_t> indices;
+    indices.clear();
+    for (int i = keys.first; i <= last; i += step)
+        indices.push_back(store.shard_index(hash_bytes(args[static_cast<std::size_t>(i)])));
+    locks.lock_many(indices);
+}
+
+}  // namespace
+
+const CommandSpec* find_command(std::string_view name) {
+    char buf[64];
+    std::string_view lower;
+    if (!lowercase_name(name, buf, lower)) return nullptr;
+    const auto& index = command_index();
+    auto it = index.find(lower);
+    return it == index.end() ? nullptr : it->second;
+}
+
+const CommandSpec* find_subcommand(const CommandSpec& parent, std::string_view name) {
+    char buf[64];
+    std::string_view lower;
+    if (!lowercase_name(name, buf, lower)) return nullptr;
+    for (const CommandSpec& sub : parent.subcommands)
+        if (sub.name == lower) return &sub;
+    return nullptr;
+}
+
+bool is_cross_protocol_attack(std::string_view name) {
+    char buf[8];
+    std::string_view lower;
+    if (!lowercase_name(name, buf, lower)) return false;
+    return lower == "post" || lower == "host:";
+}
+
+void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name) {
+    std::string msg = "ERR wrong number of arguments for '";
+    msg += full_name;
+    msg += "' command";
+    out.error(msg);
+}
+
+void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+             resp::ReplyWriter& out) {
+    if (args.empty()) return;
+    const CommandSpec* spec = find_command(args[0]);
+    if (!spec) {
+        reply_unknown_command(out, args);
+        return;
+    }
+    if (!arity_ok(*spec, args.size())) {
+        reply_wrong_arity(out, spec->name);
+        return;
+    }
+    const CommandSpec* parent = nullptr;
+    // A container (CLIENT, CONFIG, ...) dispatches on its first argument; COMMAND alone runs
+    // the container's own handler.
+    if (!spec->subcommands.empty() && (args.size() >= 2 || !spec->handler)) {
+        const CommandSpec* sub = find_subcommand(*spec, args[1]);
+        if (!sub) {
+            reply_unknown_subcommand(out, *spec, args[1]);
+            return;
+        }
+        parent = spec;
+        spec = sub;
+        if (!arity_ok(*spec, args.size())) {
+            reply_wrong_arity(out, std::string(parent->name) + "|" + std::string(spec->name));
+            return;
+        }
+    }
+    if (server.config.requirepass_set.load(std::memory_order_relaxed) && !client.authenticated &&
+        !(spec->flags & kNoAuth)) {
+        out.error(errors::kNoAuth);
+        return;
+    }
+    client.last_command.store(spec, std::memory_order_relaxed);
+    client.last_parent_command.store(parent, std::memory_order_relaxed);
+
+    CommandContext ctx{args, out, server.store, server, client, unix_time_ms(), spec, {}, 0};
+    ShardLocks locks(server.store);
+    if (spec->flags & kAllShards) {
+        locks.lock_all();
+    } else if (spec->keys.first > 0) {
+        lock_key_shards(server.store, spec->keys, args, locks, ctx);
+    }
+    spec->handler(ctx);
+}
+
+// --- CommandContext: key access on shards the dispatcher already locked -----------------
+
+Entry* CommandContext::find_in(std::string_view key, int db) {
+    const std::uint64_t h = hash_of(key);
+    Entry* e = keyspace(h, db).find(key, h, now_ms);
+    if (e) e->lru_seconds = lru_clock();
+    return e;
+}
+
+Entry* CommandContext::peek(std::string_view key) {
+    const std::uint64_t h = hash_of(key);
+    return keyspace(h, db()).find(key, h, now_ms);
+}
+
+Entry* CommandContext::find_read(std::string_view key) {
+    const std::uint64_t h = hash_of(key);
+    Entry* e = keyspace(h, db()).find(key, h, now_ms);
+    ShardStats& st = shard_stats(h);
+    if (e) {
+        ++st.keyspace_hits;
+        e->lru_seconds = lru_clock();
+    } else {
+        ++st.keyspace_misses;
+    }
+    return e;
+}
+
+std::pair<Entry*, bool> CommandContext::find_or_create_in(std::string_view key, int db) {
+    const std::uint64_t h = hash_of(key);
+    auto result = keyspace(h, db).find_or_create(key, h, now_ms);
+    result.first->lru_seconds = lru_clock();
+    return result;
+}
+
+bool CommandContext::erase_in(std::string_view key, int db) {
+    const std::uint64_t h = hash_of(key);
+    return keyspace(h, db).erase(key, h);
+}
+
+void CommandContext::set_expire(std::string_view key, Entry& e, std::int64_t when_ms) {
+    keyspace(hash_of(key), db()).set_expire(key, e, when_ms);
+}
+
+Entry& CommandContext::overwrite(std::string_view key, Value value) {
+    auto [e, created] = find_or_create(key);
+    e->value = std::move(value);
+    if (!created && e->expire_at_ms != 0) set_expire(key, *e, 0);
+    return *e;
+}
+
+// --- ServerState ----------------------------------------------------------------------------
+
+namespace {
+std::string random_hex(std::size_t n) {
+    std::random_device rd;
+    std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s(n, '0');
+    for (char& c : s) c = digits[rng() & 15];
+    return s;
+}
+}  // namespace
+
+ServerState::ServerState(Config& config, Store& store)
+    : config(config), store(store), start_time_ms(unix_time_ms()), run_id(random_hex(40)) {}
+
+std::int64_t unix_time_us() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+std::int64_t unix_time_ms() { return unix_time_us() / 1000; }
+
+}  // namespace corokv

@@ -1,0 +1,78 @@
+// Server-wide state that commands read: configuration, the store, connected clients,
+// counters, and hooks the network layer provides (shutdown). No Asio here.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "commands/clients.hpp"
+#include "config/config.hpp"
+#include "store/store.hpp"
+
+namespace corokv {
+
+struct ServerStats {
+    std::atomic<std::uint64_t> total_connections_received{0};
+    std::atomic<std::uint64_t> total_commands_processed{0};
+    std::atomic<std::uint64_t> rejected_connections{0};
+    std::atomic<std::uint64_t> total_net_input_bytes{0};
+    std::atomic<std::uint64_t> total_net_output_bytes{0};
+    std::atomic<std::uint64_t> total_error_replies{0};
+    std::atomic<std::uint64_t> unexpected_error_replies{0};
+
+    void reset() {
+        total_connections_received = 0;
+        total_commands_processed = 0;
+        rejected_connections = 0;
+        total_net_input_bytes = 0;
+        total_net_output_bytes = 0;
+        total_error_replies = 0;
+        unexpected_error_replies = 0;
+    }
+};
+
+// INFO's instantaneous_ops_per_sec: Redis's running average over the last 16 samples,
+// taken by the server's periodic tick.
+class OpsMeter {
+public:
+    void sample(std::int64_t now_ms, std::uint64_t total_commands);
+    std::int64_t ops_per_sec() const { return ops_per_sec_.load(std::memory_order_relaxed); }
+
+private:
+    static constexpr int kSamples = 16;
+    std::int64_t last_ms_ = 0;
+    std::uint64_t last_total_ = 0;
+    std::int64_t samples_[kSamples] = {};
+    int next_ = 0;
+    std::atomic<std::int64_t> ops_per_sec_{0};
+};
+
+enum class ShutdownMode { default_mode, nosave, save };
+
+class ServerState {
+public:
+    ServerState(Config& config, Store& store);
+
+    Config& config;
+    Store& store;
+    ClientRegistry clients;
+    ServerStats stats;
+    const std::int64_t start_time_ms;
+    const std::string run_id;     // 40 hex chars, new per process, as Redis
+    std::string executable;       // absolute path, for INFO server
+    std::string config_file;      // absolute path or empty
+    int tcp_port = 0;             // the port actually bound
+    int io_threads = 1;
+    OpsMeter ops_meter;
+    std::atomic<std::int64_t> used_memory_peak{0};
+
+    // Installed by the server layer; asks the process to stop (SHUTDOWN, signals).
+    std::function<void(ShutdownMode)> request_shutdown;
+};
+
+std::int64_t unix_time_ms();
+std::int64_t unix_time_us();
+
+}  // namespace corokv

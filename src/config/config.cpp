@@ -1,0 +1,310 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace corokv {
+namespace {
+
+using outcome::success;
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+Result<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+        return fail(("argument couldn't be parsed into an integer"));
+    return v;
+}
+
+Result<std::int64_t> parse_int_in(std::string_view s, std::int64_t lo, std::int64_t hi) {
+    auto v = parse_int(s);
+    if (!v) return v;
+    if (v.value() < lo || v.value() > hi)
+        return fail("argument must be between " + std::to_string(lo) + " and " +
+                       std::to_string(hi) + " inclusive");
+    return v;
+}
+
+Result<std::int64_t> parse_memory_at_least(std::string_view s, std::int64_t lo) {
+    auto v = parse_memory(s);
+    if (!v) return v;
+    if (v.value() < lo) return fail("argument must be a memory value of at least " +
+                                       std::to_string(lo) + " bytes");
+    return v;
+}
+
+// One row per setting: how to read it and how to change it. Adding a setting is adding a row.
+struct Param {
+    std::string_view name;
+    bool mutable_at_runtime;
+    std::function<std::string(const Config&)> get;
+    std::function<Result<void>(Config&, std::string_view)> set;
+};
+
+template <class Field>
+Param int_param(std::string_view name, bool mut, Field Config::*field, std::int64_t lo,
+                std::int64_t hi) {
+    return Param{
+        name, mut,
+        [field](const Config& c) { return std::to_string(static_cast<std::int64_t>(c.*field)); },
+        [field, lo, hi](Config& c, std::string_view v) -> Result<void> {
+            auto n = parse_int_in(v, lo, hi);
+            if (!n) return fail(n.error().message);
+            c.*field = static_cast<int>(n.value());
+            return success();
+        }};
+}
+
+Param atomic_memory_param(std::string_view name, std::atomic<std::int64_t> Config::*field,
+                          std::int64_t lo) {
+    return Param{name, true,
+                 [field](const Config& c) { return std::to_string((c.*field).load()); },
+                 [field, lo](Config& c, std::string_view v) -> Result<void> {
+                     auto n = parse_memory_at_least(v, lo);
+                     if (!n) return fail(n.error().message);
+                     (c.*field).store(n.value());
+                     return success();
+                 }};
+}
+
+Param string_param(std::string_view name, std::string Config::*field) {
+    return Param{name, false, [field](const Config& c) { return c.*field; },
+                 [field](Config& c, std::string_view v) -> Result<void> {
+                     c.*field = std::string(v);
+                     return success();
+                 }};
+}
+
+// A setting Redis has that corokv reports truthfully but cannot change yet.
+Param fixed_param(std::string_view name, std::string_view value) {
+    return Param{name, false, [value](const Config&) { return std::string(value); },
+                 [name, value](Config&, std::string_view v) -> Result<void> {
+                     if (lower(v) == value) return success();
+                     return fail(std::string(name) + " only supports '" + std::string(value) +
+                                    "' in this version");
+                 }};
+}
+
+const std::vector<Param>& params() {
+    static const std::vector<Param> table = {
+        string_param("bind", &Config::bind),
+        int_param("port", false, &Config::port, 0, 65535),
+        int_param("threads", false, &Config::threads, 0, 256),
+        Param{"shards", false, [](const Config& c) { return std::to_string(c.shards); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_int_in(v, 1, 4096);
+                  if (!n) return fail(n.error().message);
+                  if (!std::has_single_bit(static_cast<std::uint64_t>(n.value())))
+                      return fail(("argument must be a power of two"));
+                  c.shards = static_cast<int>(n.value());
+                  return success();
+              }},
+        int_param("databases", false, &Config::databases, 1, 1 << 20),
+        string_param("dir", &Config::dir),
+        string_param("logfile", &Config::logfile),
+        Param{"loglevel", true,
+              [](const Config& c) { return std::string(Config::kLogLevels[c.loglevel.load()]); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  std::string l = lower(v);
+                  for (int i = 0; i < 5; ++i)
+                      if (Config::kLogLevels[i] == l) {
+                          c.loglevel = i;
+                          return success();
+                      }
+                  return fail(("argument(s) must be one of the following: debug, "
+                                             "verbose, notice, warning, nothing"));
+              }},
+        Param{"maxclients", true, [](const Config& c) { return std::to_string(c.maxclients.load()); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_int_in(v, 1, 1000000);
+                  if (!n) return fail(n.error().message);
+                  c.maxclients = n.value();
+                  return success();
+              }},
+        Param{"requirepass", true, [](const Config& c) { return c.requirepass(); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  c.set_requirepass(std::string(v));
+                  return success();
+              }},
+        atomic_memory_param("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024),
+        atomic_memory_param("client-query-buffer-limit", &Config::client_query_buffer_limit,
+                            1024 * 1024),
+        Param{"hz", true, [](const Config& c) { return std::to_string(c.hz.load()); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_int(v);
+                  if (!n) return fail(n.error().message);
+                  // Redis clamps hz into 1..500 rather than refusing.
+                  c.hz = static_cast<int>(std::clamp<std::int64_t>(n.value(), 1, 500));
+                  return success();
+              }},
+        fixed_param("save", ""),
+        fixed_param("appendonly", "no"),
+    };
+    return table;
+}
+
+const Param* find_param(std::string_view name) {
+    std::string l = lower(name);
+    for (const Param& p : params())
+        if (p.name == l) return &p;
+    return nullptr;
+}
+
+// JSON values may be written naturally ("port": 7000, "appendonly": false, "maxmemory": "64mb").
+Result<std::string> json_scalar_to_text(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return std::string(v.get<bool>() ? "yes" : "no");
+    if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+    if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+    return fail(("expected a string, number or boolean"));
+}
+
+}  // namespace
+
+Result<std::int64_t> parse_memory(std::string_view s) {
+    std::string l = lower(s);
+    std::int64_t mul = 1;
+    auto ends_with = [&](std::string_view suf) {
+        return l.size() > suf.size() && l.compare(l.size() - suf.size(), suf.size(), suf) == 0;
+    };
+    struct Unit {
+        std::string_view suffix;
+        std::int64_t mul;
+    };
+    static constexpr Unit units[] = {{"gb", 1LL << 30}, {"mb", 1LL << 20}, {"kb", 1LL << 10},
+                                     {"g", 1000000000}, {"m", 1000000},    {"k", 1000},
+                                     {"b", 1}};
+    for (const Unit& u : units)
+        if (ends_with(u.suffix)) {
+            mul = u.mul;
+            l.resize(l.size() - u.suffix.size());
+            break;
+        }
+    auto n = parse_int(l);
+    if (!n || n.value() < 0) return fail(("argument must be a memory value"));
+    if (n.value() > INT64_MAX / mul) return fail(("argument must be a memory value"));
+    return n.value() * mul;
+}
+
+std::string Config::requirepass() const {
+    std::lock_guard lock(strings_mutex_);
+    return requirepass_;
+}
+
+void Config::set_requirepass(std::string pw) {
+    std::lock_guard lock(strings_mutex_);
+    requirepass_ = std::move(pw);
+    requirepass_set = !requirepass_.empty();
+}
+
+Result<void> Config::set(std::string_view name, std::string_view value, bool at_runtime) {
+    const Param* p = find_param(name);
+    if (!p) return fail("unknown configuration key '" + std::string(name) + "'");
+    if (at_runtime && !p->mutable_at_runtime) return fail(("can't set immutable config"));
+    auto r = p->set(*this, value);
+    if (!r) return fail(r.error().message);
+    return success();
+}
+
+Result<std::string> Config::get(std::string_view name) const {
+    const Param* p = find_param(name);
+    if (!p) return fail("unknown configuration key '" + std::string(name) + "'");
+    return p->get(*this);
+}
+
+std::vector<std::string_view> Config::names() {
+    std::vector<std::string_view> out;
+    for (const Param& p : params()) out.push_back(p.name);
+    return out;
+}
+
+Result<void> Config::load_json_text(std::string_view text) {
+    nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return fail(("invalid JSON"));
+    if (!doc.is_object()) return fail(("the top level must be a JSON object"));
+    for (const auto& [key, v] : doc.items()) {
+        auto text_value = json_scalar_to_text(v);
+        if (!text_value) return fail("config key '" + key + "': " + text_value.error().message);
+        auto r = set(key, text_value.value());
+        if (!r) return fail("config key '" + key + "': " + r.error().message);
+    }
+    return success();
+}
+
+Result<void> Config::load_json_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return fail("cannot open config file '" + path + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto r = load_json_text(ss.str());
+    if (!r) return fail(path + ": " + r.error().message);
+    return success();
+}
+
+Result<void> Config::validate() const {
+    if (bind.empty()) return fail(("config key 'bind': must not be empty"));
+    return success();
+}
+
+int Config::effective_threads() const {
+    if (threads > 0) return threads;
+    unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+std::string usage_text() {
+    std::string s =
+        "Usage: corokv-server [--config FILE] [--<name> <value> ...]\n"
+        "       corokv-server --help | --version\n\n"
+        "A Redis-compatible in-memory data server.\n\n"
+        "  --config FILE   load settings from a JSON object of name -> value\n"
+        "  --<name> VALUE  set one setting; overrides the config file\n\n"
+        "Settings (Redis names and value formats):\n";
+    Config defaults;
+    for (std::string_view n : Config::names()) {
+        auto v = defaults.get(n);
+        s += "  --" + std::string(n) + " (default: \"" + (v ? v.value() : "") + "\")\n";
+    }
+    s += "\nExample: corokv-server --port 7000 --threads 2 --dir /var/lib/corokv\n";
+    return s;
+}
+
+Result<void> apply_command_line(Config& config, std::span<const std::string_view> args) {
+    // The file first, wherever --config appears, so flags always override it.
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config") {
+            if (i + 1 >= args.size()) return fail(("--config needs a file name"));
+            auto r = config.load_json_file(std::string(args[i + 1]));
+            if (!r) return r;
+        }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view a = args[i];
+        if (a == "--config") {
+            ++i;
+            continue;
+        }
+        if (a.size() < 3 || a.substr(0, 2) != "--")
+            return fail("unexpected argument '" + std::string(a) + "' (see --help)");
+        std::string_view name = a.substr(2);
+        if (i + 1 >= args.size()) return fail("flag '--" + std::string(name) + "' needs a value");
+        auto r = config.set(name, args[++i]);
+        if (!r) return fail("flag '--" + std::string(name) + "': " + r.error().message);
+    }
+    return config.validate();
+}
+
+}  // namespace corokv

@@ -1,0 +1,75 @@
+// corokv-server: parse flags and config.json, start the server, wait for a stop signal.
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/server_state.hpp"
+#include "config/config.hpp"
+#include "server/log.hpp"
+#include "server/server.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+std::string absolute_path(const char* path) {
+    char buf[PATH_MAX];
+    if (realpath(path, buf)) return buf;
+    return path;
+}
+
+std::string config_file_of(const std::vector<std::string_view>& args) {
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == "--config") return absolute_path(std::string(args[i + 1]).c_str());
+    return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace corokv;
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    for (std::string_view a : args) {
+        if (a == "--help" || a == "-h") {
+            std::fputs(usage_text().c_str(), stdout);
+            return 0;
+        }
+        if (a == "--version" || a == "-v") {
+            std::printf("corokv-server v=%s (Redis %s compatible)\n", COROKV_VERSION, "7.0.15");
+            return 0;
+        }
+    }
+
+    Config config;
+    if (auto r = apply_command_line(config, args); !r) {
+        std::fprintf(stderr, "corokv: bad configuration: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    log_configure(config.loglevel.load(), config.logfile);
+    if (chdir(config.dir.c_str()) != 0) {
+        std::fprintf(stderr, "corokv: config key 'dir': can't chdir to '%s': %s\n", config.dir.c_str(),
+                     std::strerror(errno));
+        return 1;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    Store store(static_cast<std::size_t>(config.shards), config.databases);
+    ServerState state(config, store);
+    state.executable = absolute_path(argv[0]);
+    state.config_file = config_file_of(args);
+
+    Server server(state);
+    if (auto r = server.start(); !r) {
+        log_message(LogLevel::warning, r.error().message);
+        return 1;
+    }
+    server.run_until_stopped();
+    return 0;
+}

@@ -1,0 +1,188 @@
+#include "server/connection.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands/dispatch.hpp"
+#include "resp/parser.hpp"
+#include "resp/writer.hpp"
+#include "server/log.hpp"
+
+namespace corokv {
+namespace {
+
+using asio::ip::tcp;
+constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+constexpr std::size_t kInitialReadBuffer = 16 * 1024;
+constexpr std::size_t kMinFreeSpace = 4 * 1024;
+// Buffers that grew for one big request or reply are given back afterwards.
+constexpr std::size_t kKeepReadBuffer = 64 * 1024;
+constexpr std::size_t kKeepWriteBuffer = 1024 * 1024;
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// The unparsed bytes live in [begin, end) of `data`; parsing consumes from the front, reads
+// append at the back. Only ever moved or grown between parse passes, never during one,
+// because parsed arguments are views into it.
+class ReadBuffer {
+public:
+    ReadBuffer() : data_(kInitialReadBuffer) {}
+
+    std::string_view unparsed() const { return {data_.data() + begin_, end_ - begin_}; }
+    void consume(std::size_t n) {
+        begin_ += n;
+        if (begin_ == end_) begin_ = end_ = 0;
+    }
+    // Makes room to read more. A command known to need `total_needed` bytes (a big bulk)
+    // grows the buffer geometrically with what has actually arrived, never straight to the
+    // announced size: a client cannot make us allocate 512 MB by sending a 15-byte header.
+    asio::mutable_buffer prepare(std::size_t total_needed) {
+        if (begin_ > 0 && data_.size() - end_ < kMinFreeSpace) compact();
+        const std::size_t unparsed = end_ - begin_;
+        std::size_t want = unparsed + kMinFreeSpace;
+        if (total_needed > want) want = std::min(total_needed, std::max(want, unparsed * 2));
+        if (begin_ + want > data_.size()) {
+            compact();
+            if (want > data_.size()) data_.resize(std::max(want, data_.size() * 2));
+        }
+        return asio::buffer(data_.data() + end_, data_.size() - end_);
+    }
+    void commit(std::size_t n) { end_ += n; }
+    void shrink_if_idle() {
+        if (begin_ == end_ && data_.size() > kKeepReadBuffer) {
+            data_.resize(kInitialReadBuffer);
+            data_.shrink_to_fit();
+        }
+    }
+    std::size_t unparsed_size() const { return end_ - begin_; }
+    std::size_t capacity() const { return data_.size(); }
+
+private:
+    void compact() {
+        if (begin_ == 0) return;
+        std::memmove(data_.data(), data_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    std::vector<char> data_;
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
+};
+
+resp::ParserLimits limits_from(const Config& config) {
+    resp::ParserLimits limits;
+    limits.max_bulk_len = config.proto_max_bulk_len.load(std::memory_order_relaxed);
+    return limits;
+}
+
+enum class BatchEnd { keep_going, close_after_write, close_now };
+
+// Parses and executes every complete command in the buffer; replies accumulate in `out`.
+BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState& state,
+                       ClientSession& session, resp::ReplyWriter& out, std::uint64_t& executed) {
+    for (;;) {
+        std::size_t consumed = 0;
+        const resp::ParseStatus status = parser.parse(in.unparsed(), consumed);
+        if (status == resp::ParseStatus::need_more) {
+            in.consume(consumed);
+            return BatchEnd::keep_going;
+        }
+        if (status == resp::ParseStatus::error) {
+            out.error(parser.error());
+            log_message(LogLevel::verbose, "Protocol error (" + parser.error() + ") from client: id=" +
+                                               std::to_string(session.id) + " addr=" + session.addr);
+            return BatchEnd::close_after_write;
+        }
+        auto args = parser.args();
+        if (is_cross_protocol_attack(args[0])) {
+            log_message(LogLevel::warning,
+                        "Possible SECURITY ATTACK detected. It looks like somebody is sending POST "
+                        "or Host: commands to Redis. This is likely due to an attacker attempting "
+                        "to use Cross Protocol Scripting to compromise your Redis instance. "
+                        "Connection from " + session.addr + " aborted.");
+            return BatchEnd::close_now;
+        }
+        execute(state, session, args, out);
+        ++executed;
+        in.consume(consumed);
+        if (session.close_after_reply) return BatchEnd::close_after_write;
+    }
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state) {
+    // Shared so that a kill request racing with the end of this coroutine finds it gone
+    // instead of touching a destroyed socket.
+    auto socket_ptr = std::make_shared<tcp::socket>(std::move(accepted));
+    tcp::socket& socket = *socket_ptr;
+    std::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const std::int64_t now = unix_time_ms();
+    auto session = std::make_shared<ClientSession>(
+        state.clients.next_id(), endpoint_text(socket.remote_endpoint(ignored)),
+        endpoint_text(socket.local_endpoint(ignored)), static_cast<int>(socket.native_handle()), now);
+    session->authenticated = !state.config.requirepass_set.load();
+    // Other threads (SHUTDOWN, later CLIENT KILL) stop us by half-closing the read side on
+    // our own executor: a pending read ends, an in-flight reply is still written out.
+    session->kill = [weak = std::weak_ptr<tcp::socket>(socket_ptr), exec = socket.get_executor()] {
+        asio::post(exec, [weak] {
+            std::error_code ec;
+            if (auto s = weak.lock()) s->shutdown(tcp::socket::shutdown_receive, ec);
+        });
+    };
+    state.clients.add(session);
+    state.stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
+
+    ReadBuffer in;
+    std::string out_buffer;
+    resp::ReplyWriter out(out_buffer, session->proto);
+    resp::RequestParser parser(limits_from(state.config));
+
+    for (;;) {
+        auto [read_ec, n] = co_await socket.async_read_some(in.prepare(parser.bytes_needed_hint()), use_tuple);
+        if (read_ec || n == 0) break;
+        in.commit(n);
+        parser.set_limits(limits_from(state.config));
+
+        std::uint64_t executed = 0;
+        const BatchEnd end = execute_batch(in, parser, state, *session, out, executed);
+        if (end == BatchEnd::close_now) break;
+
+        if (in.unparsed_size() > static_cast<std::size_t>(state.config.client_query_buffer_limit.load())) {
+            log_message(LogLevel::warning, "Closing client that reached max query buffer length: id=" +
+                                               std::to_string(session->id) + " addr=" + session->addr);
+            break;
+        }
+        state.stats.total_commands_processed.fetch_add(executed, std::memory_order_relaxed);
+        state.stats.total_net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+        session->last_active_ms.store(unix_time_ms(), std::memory_order_relaxed);
+        session->query_buffer_bytes.store(in.unparsed_size(), std::memory_order_relaxed);
+        session->query_buffer_capacity.store(in.capacity(), std::memory_order_relaxed);
+
+        if (!out_buffer.empty()) {
+            state.stats.total_net_output_bytes.fetch_add(out_buffer.size(), std::memory_order_relaxed);
+            auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out_buffer), use_tuple);
+            (void)written;
+            if (write_ec) break;
+            out_buffer.clear();
+            if (out_buffer.capacity() > kKeepWriteBuffer) out_buffer.shrink_to_fit();
+        }
+        if (end == BatchEnd::close_after_write) break;
+        in.shrink_if_idle();
+    }
+    state.clients.remove(session->id);
+    socket.close(ignored);
+}
+
+}  // namespace corokv

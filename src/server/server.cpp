@@ -1,0 +1,183 @@
+#include "server/server.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/write.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/connection.hpp"
+#include "server/log.hpp"
+
+namespace corokv {
+
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+struct Server::Impl {
+    explicit Impl(ServerState& s) : state(s) {}
+
+    ServerState& state;
+    // One io_context per worker thread: a connection lives on one thread for its whole life,
+    // so its coroutine never needs a strand.
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+    std::vector<std::thread> threads;
+    std::unique_ptr<tcp::acceptor> acceptor;
+    std::unique_ptr<asio::signal_set> signals;
+    std::unique_ptr<asio::steady_timer> tick_timer;
+    std::size_t next_context = 1;
+
+    std::mutex stop_mutex;
+    std::condition_variable stop_cv;
+    bool stop_requested = false;
+
+    asio::io_context& main_context() { return *contexts.front(); }
+
+    // Round-robin over the workers; the acceptor's own context takes its share too.
+    asio::io_context& pick_context() {
+        asio::io_context& ctx = *contexts[next_context % contexts.size()];
+        ++next_context;
+        return ctx;
+    }
+
+    void request_stop() {
+        {
+            std::lock_guard lock(stop_mutex);
+            stop_requested = true;
+        }
+        stop_cv.notify_all();
+    }
+
+    asio::awaitable<void> reject_connection(tcp::socket socket) {
+        static constexpr std::string_view kMessage = "-ERR max number of clients reached\r\n";
+        co_await asio::async_write(socket, asio::buffer(kMessage.data(), kMessage.size()),
+                                   asio::experimental::as_tuple(asio::use_awaitable));
+        std::error_code ignored;
+        socket.close(ignored);
+    }
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            asio::io_context& target = pick_context();
+            auto [ec, socket] = co_await acceptor->async_accept(target, asio::experimental::as_tuple(asio::use_awaitable));
+            if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+            if (ec) {
+                log_message(LogLevel::warning, "Accepting client connection: " + ec.message());
+                continue;
+            }
+            if (static_cast<std::int64_t>(state.clients.count()) >= state.config.maxclients.load()) {
+                state.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+                asio::co_spawn(target, reject_connection(std::move(socket)), asio::detached);
+                continue;
+            }
+            asio::co_spawn(target, serve_connection(std::move(socket), state), asio::detached);
+        }
+    }
+
+    // Redis's serverCron, reduced to what exists so far: active expiry and ops sampling.
+    asio::awaitable<void> tick_loop() {
+        for (;;) {
+            const int hz = std::max(1, state.config.hz.load());
+            const auto period = std::chrono::microseconds(1000000 / hz);
+            tick_timer->expires_after(period);
+            auto [ec] = co_await tick_timer->async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+            if (ec) co_return;
+            const std::int64_t now = unix_time_ms();
+            // At most a quarter of each period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
+            state.store.active_expire_cycle(now, period / 4);
+            state.ops_meter.sample(now, state.stats.total_commands_processed.load());
+        }
+    }
+
+    Result<void> bind_and_listen() {
+        std::error_code ec;
+        auto address = asio::ip::make_address(state.config.bind, ec);
+        if (ec) return fail("config key 'bind': invalid address '" + state.config.bind + "'");
+        tcp::endpoint endpoint(address, static_cast<unsigned short>(state.config.port));
+        acceptor = std::make_unique<tcp::acceptor>(main_context());
+        acceptor->open(endpoint.protocol(), ec);
+        if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) acceptor->bind(endpoint, ec);
+        if (!ec) acceptor->listen(511, ec);
+        if (ec)
+            return fail("Could not create server TCP listening socket " + state.config.bind + ":" +
+                        std::to_string(state.config.port) + ": " + ec.message());
+        state.tcp_port = acceptor->local_endpoint().port();
+        return outcome::success();
+    }
+};
+
+Server::Server(ServerState& state) : impl_(std::make_unique<Impl>(state)) {}
+Server::~Server() = default;
+
+Result<void> Server::start() {
+    Impl& s = *impl_;
+    const int threads = s.state.config.effective_threads();
+    s.state.io_threads = threads;
+    for (int i = 0; i < threads; ++i) {
+        s.contexts.push_back(std::make_unique<asio::io_context>(1));
+        s.guards.push_back(asio::make_work_guard(*s.contexts.back()));
+    }
+    if (auto r = s.bind_and_listen(); !r) return r;
+
+    s.signals = std::make_unique<asio::signal_set>(s.main_context(), SIGINT, SIGTERM);
+    s.signals->async_wait([&s](const std::error_code& ec, int signal) {
+        if (ec) return;
+        log_message(LogLevel::warning, std::string("Received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                                           " scheduling shutdown...");
+        s.request_stop();
+    });
+    s.state.request_shutdown = [&s](ShutdownMode) {
+        log_message(LogLevel::warning, "User requested shutdown...");
+        s.request_stop();
+    };
+    s.tick_timer = std::make_unique<asio::steady_timer>(s.main_context());
+    asio::co_spawn(s.main_context(), s.accept_loop(), asio::detached);
+    asio::co_spawn(s.main_context(), s.tick_loop(), asio::detached);
+    for (auto& ctx : s.contexts) s.threads.emplace_back([c = ctx.get()] { c->run(); });
+    log_message(LogLevel::notice, "Server initialized: " + std::to_string(threads) + " threads, " +
+                                      std::to_string(s.state.store.shard_count()) + " shards");
+    log_message(LogLevel::notice, "Ready to accept connections tcp on " + s.state.config.bind + ":" +
+                                      std::to_string(s.state.tcp_port));
+    return outcome::success();
+}
+
+void Server::run_until_stopped() {
+    Impl& s = *impl_;
+    {
+        std::unique_lock lock(s.stop_mutex);
+        s.stop_cv.wait(lock, [&] { return s.stop_requested; });
+    }
+    // 1. Stop accepting and ticking.
+    asio::post(s.main_context(), [&s] {
+        std::error_code ignored;
+        s.acceptor->close(ignored);
+        s.signals->cancel(ignored);
+        s.tick_timer->cancel();
+    });
+    // 2. Ask every connection to finish what it is writing and leave.
+    for (const auto& client : s.state.clients.snapshot())
+        if (client->kill) client->kill();
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (s.state.clients.count() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(5ms);
+    // 3. Let the threads run out of work (or force them after the deadline).
+    s.guards.clear();
+    for (auto& ctx : s.contexts) ctx->stop();
+    for (auto& t : s.threads) t.join();
+    log_message(LogLevel::warning, "corokv is now ready to exit, bye bye...");
+}
+
+}  // namespace corokv

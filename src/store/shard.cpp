@@ -1,0 +1,94 @@
+#include "store/shard.hpp"
+
+#include <algorithm>
+
+namespace corokv {
+
+Entry* Keyspace::find(std::string_view key, std::uint64_t hash, std::int64_t now_ms) {
+    auto* node = dict_.find_node(key, hash);
+    if (!node) return nullptr;
+    Entry& e = node->value;
+    if (e.expire_at_ms != 0 && e.expire_at_ms <= now_ms) {
+        delete_expired(key, hash);
+        return nullptr;
+    }
+    return &e;
+}
+
+std::pair<Entry*, bool> Keyspace::find_or_create(std::string_view key, std::uint64_t hash,
+                                                 std::int64_t now_ms) {
+    if (Entry* e = find(key, hash, now_ms)) return {e, false};
+    auto [e, inserted] = dict_.try_emplace(key, hash);
+    (void)inserted;
+    return {e, true};
+}
+
+bool Keyspace::erase(std::string_view key, std::uint64_t hash) {
+    auto* node = dict_.find_node(key, hash);
+    if (!node) return false;
+    if (node->value.expire_at_ms != 0) --expires_;
+    // Its heap entry, if any, goes stale and is skipped when popped.
+    return dict_.erase(key, hash);
+}
+
+void Keyspace::delete_expired(std::string_view key, std::uint64_t hash) {
+    erase(key, hash);
+    ++stats_->expired_keys;
+}
+
+void Keyspace::set_expire(std::string_view key, Entry& entry, std::int64_t when_ms) {
+    if (entry.expire_at_ms == 0 && when_ms != 0) ++expires_;
+    if (entry.expire_at_ms != 0 && when_ms == 0) --expires_;
+    entry.expire_at_ms = when_ms;
+    if (when_ms != 0) push_deadline(key, when_ms);
+}
+
+void Keyspace::push_deadline(std::string_view key, std::int64_t when_ms) {
+    // Keys whose TTL is refreshed over and over leave stale entries behind; once they
+    // outnumber the live ones, rebuild instead of letting the heap grow without bound.
+    if (heap_.size() > 1024 && heap_.size() > 2 * expires_) rebuild_heap();
+    heap_.push_back(Deadline{when_ms, std::string(key)});
+    std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+void Keyspace::rebuild_heap() {
+    heap_.clear();
+    dict_.for_each([&](std::string_view k, const Entry& e) {
+        if (e.expire_at_ms != 0) heap_.push_back(Deadline{e.expire_at_ms, std::string(k)});
+    });
+    std::make_heap(heap_.begin(), heap_.end(), later);
+}
+
+std::size_t Keyspace::expire_due(std::int64_t now_ms, std::size_t max_keys, bool& more) {
+    std::size_t deleted = 0;
+    more = false;
+    while (!heap_.empty() && heap_.front().when_ms <= now_ms) {
+        if (deleted >= max_keys) {
+            more = true;
+            break;
+        }
+        std::pop_heap(heap_.begin(), heap_.end(), later);
+        Deadline d = std::move(heap_.back());
+        heap_.pop_back();
+        std::uint64_t hash = hash_bytes(d.key);
+        Entry* e = dict_.find(d.key, hash);
+        // A heap entry is only trusted if the key still carries exactly this deadline.
+        if (e && e->expire_at_ms == d.when_ms) {
+            delete_expired(d.key, hash);
+            ++deleted;
+        } else {
+            ++stats_->expired_stale_entries;
+        }
+    }
+    if (heap_.empty() && expires_ == 0) heap_.shrink_to_fit();
+    return deleted;
+}
+
+void Keyspace::clear() {
+    dict_.clear();
+    heap_.clear();
+    heap_.shrink_to_fit();
+    expires_ = 0;
+}
+
+}  // namespace corokv

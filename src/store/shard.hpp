@@ -1,0 +1,76 @@
+// A shard: one mutex guarding, for every logical database, a hash table of keys and an
+// expiry min-heap. Keys map to shards by hash, so most commands lock exactly one shard.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/dict.hpp"
+#include "store/values.hpp"
+
+namespace corokv {
+
+// Counters that change on every lookup live in the shard (under its mutex), not in global
+// atomics, so two threads working on different shards never share a cache line.
+struct ShardStats {
+    std::uint64_t keyspace_hits = 0;
+    std::uint64_t keyspace_misses = 0;
+    std::uint64_t expired_keys = 0;
+    std::uint64_t expired_stale_entries = 0;  // heap entries skipped: TTL changed or key gone
+};
+
+// One logical database's slice of keys inside one shard.
+class Keyspace {
+public:
+    explicit Keyspace(ShardStats* stats) : stats_(stats) {}
+
+    // Lookups check the deadline first and delete an expired key on the spot (lazy expiry).
+    Entry* find(std::string_view key, std::uint64_t hash, std::int64_t now_ms);
+    // Returns the live entry for key, or a fresh empty one (inserted = true).
+    std::pair<Entry*, bool> find_or_create(std::string_view key, std::uint64_t hash,
+                                           std::int64_t now_ms);
+    bool erase(std::string_view key, std::uint64_t hash);
+
+    // Sets or clears (when_ms == 0) the deadline of a live entry.
+    void set_expire(std::string_view key, Entry& entry, std::int64_t when_ms);
+
+    // Deletes up to `max_keys` keys whose deadline has passed, using the heap; returns how
+    // many keys were deleted and sets `more` when due entries remain.
+    std::size_t expire_due(std::int64_t now_ms, std::size_t max_keys, bool& more);
+
+    std::size_t size() const { return dict_.size(); }
+    std::size_t expires_count() const { return expires_; }
+    void clear();
+    const Dict<Entry>& dict() const { return dict_; }
+    Dict<Entry>& dict() { return dict_; }
+
+private:
+    struct Deadline {
+        std::int64_t when_ms;
+        std::string key;
+    };
+    static bool later(const Deadline& a, const Deadline& b) { return a.when_ms > b.when_ms; }
+    void push_deadline(std::string_view key, std::int64_t when_ms);
+    void rebuild_heap();
+    void delete_expired(std::string_view key, std::uint64_t hash);
+
+    Dict<Entry> dict_;
+    std::vector<Deadline> heap_;  // min-heap on when_ms; may hold stale entries
+    std::size_t expires_ = 0;     // keys with a deadline (INFO keyspace "expires=")
+    ShardStats* stats_;
+};
+
+struct Shard {
+    explicit Shard(int databases) {
+        dbs.reserve(static_cast<std::size_t>(databases));
+        for (int i = 0; i < databases; ++i) dbs.emplace_back(&stats);
+    }
+    std::mutex mutex;
+    ShardStats stats;
+    std::vector<Keyspace> dbs;
+};
+
+}  // namespace corokv

@@ -1,0 +1,68 @@
+// The store: a power-of-two number of shards. Keys pick a shard by hash; commands that
+// touch several shards lock them in ascending index order (ShardLocks), never in key
+// order, so two multi-key commands can never wait on each other in a cycle.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "store/shard.hpp"
+
+namespace corokv {
+
+class Store {
+public:
+    Store(std::size_t shard_count, int databases);
+
+    std::size_t shard_count() const { return shards_.size(); }
+    int databases() const { return databases_; }
+    // The dict inside a shard indexes by the low bits, so the shard uses the high ones.
+    std::size_t shard_index(std::uint64_t hash) const { return (hash >> 48) & mask_; }
+    Shard& shard(std::size_t i) { return *shards_[i]; }
+
+    // One active-expiry tick: walks shards round-robin deleting due keys until nothing is
+    // due or `budget` has been spent; holds each shard's lock for a bounded slice only.
+    std::size_t active_expire_cycle(std::int64_t now_ms, std::chrono::microseconds budget);
+
+    // Totals across shards; the caller holds every shard lock (an all-shards command).
+    ShardStats stats();
+    void reset_stats();
+
+private:
+    std::vector<std::unique_ptr<Shard>> shards_;
+    std::size_t mask_;
+    int databases_;
+    std::size_t expire_cursor_ = 0;  // next shard for the active sweep (one sweeper thread)
+};
+
+// Locks a set of shards in ascending index order for the lifetime of the object.
+class ShardLocks {
+public:
+    explicit ShardLocks(Store& store) : store_(&store) {}
+    ShardLocks(const ShardLocks&) = delete;
+    ShardLocks& operator=(const ShardLocks&) = delete;
+    ~ShardLocks() { unlock(); }
+
+    void lock_one(std::size_t index);
+    // `indices` may be unsorted and repeat; it is sorted and deduplicated in place.
+    void lock_many(std::vector<std::size_t>& indices);
+    void lock_all();
+    void unlock();
+    bool holds_all() const { return all_; }
+
+private:
+    void remember(std::size_t index);
+
+    // Most commands hold one shard; keep the indices inline so locking never allocates.
+    static constexpr std::size_t kInline = 8;
+    Store* store_;
+    std::size_t inline_[kInline];
+    std::size_t count_ = 0;
+    std::vector<std::size_t> spill_;
+    bool all_ = false;
+};
+
+}  // namespace corokv
