@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "commands/clients.hpp"
@@ -121,6 +122,10 @@ inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 }  // namespace errors
+
+// A client's argument as Redis's "%s"-formatted errors show it: cut at the first NUL byte,
+// at most `max` bytes, with CR/LF turned into spaces so the error stays one RESP line.
+std::string error_arg(std::string_view arg, std::size_t max = 128);
 
 // "ERR wrong number of arguments for 'get' command" (subcommands as 'client|id').
 void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name);

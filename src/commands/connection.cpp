@@ -29,16 +29,13 @@ void quit_command(CommandContext& c) {
 }
 
 void select_command(CommandContext& c) {
-    auto index = parse_int(c.arg(1));
-    if (!index || *index < INT32_MIN || *index > INT32_MAX) {
-        c.out.error(errors::kNotInteger);
-        return;
-    }
-    if (*index < 0 || *index >= c.store.databases()) {
+    int index = 0;
+    if (!int32_arg_or_reply(c, c.arg(1), index)) return;
+    if (index < 0 || index >= c.store.databases()) {
         c.out.error(errors::kDbOutOfRange);
         return;
     }
-    c.client.select_db(static_cast<int>(*index));
+    c.client.select_db(index);
     c.out.ok();
 }
 
@@ -113,7 +110,7 @@ void hello_command(CommandContext& c) {
             if (!set_name_or_reply(c, c.arg(j + 1))) return;
             ++j;
         } else {
-            c.out.error("ERR Syntax error in HELLO option '" + std::string(c.arg(j)) + "'");
+            c.out.error("ERR Syntax error in HELLO option '" + error_arg(c.arg(j)) + "'");
             return;
         }
     }
@@ -162,7 +159,7 @@ void client_setinfo_command(CommandContext& c) {
     std::string_view attr = c.arg(2), value = c.arg(3);
     const bool is_name = option_is(attr, "lib-name");
     if (!is_name && !option_is(attr, "lib-ver")) {
-        c.out.error("ERR Unrecognized option '" + std::string(attr) + "'");
+        c.out.error("ERR Unrecognized option '" + error_arg(attr) + "'");
         return;
     }
     if (!valid_client_text(value)) {
@@ -190,7 +187,7 @@ void client_list_command(CommandContext& c) {
                      option_is(t, "pubsub"))
                 type_matches = false;  // no such clients exist in corokv yet
             else {
-                c.out.error("ERR Unknown client type '" + std::string(t) + "'");
+                c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
                 return;
             }
         } else if (option_is(c.arg(j), "id") && j + 1 < c.argc()) {

@@ -23,12 +23,14 @@ const CommandIndex& command_index() {
     return index;
 }
 
+// ASCII only and inline: libc's locale-aware tolower showed up in profiles.
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
+
 // Lowercases into a stack buffer so the lookup never allocates.
 template <std::size_t N>
 bool lowercase_name(std::string_view name, char (&buf)[N], std::string_view& out) {
     if (name.size() > N) return false;
-    for (std::size_t i = 0; i < name.size(); ++i)
-        buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    for (std::size_t i = 0; i < name.size(); ++i) buf[i] = ascii_lower(name[i]);
     out = std::string_view(buf, name.size());
     return true;
 }
@@ -38,31 +40,23 @@ bool arity_ok(const CommandSpec& spec, std::size_t argc) {
     return spec.arity >= 0 ? n == spec.arity : n >= -spec.arity;
 }
 
-// Redis replaces newlines in error replies so the reply stays one RESP line.
-std::string one_line(std::string s) {
-    std::replace(s.begin(), s.end(), '\r', ' ');
-    std::replace(s.begin(), s.end(), '\n', ' ');
-    return s;
-}
-
 void reply_unknown_command(resp::ReplyWriter& out, std::span<const std::string_view> args) {
+    // Redis lists arguments until 128 bytes of the list are used ("'%.*s' " each).
     std::string listed;
     for (std::size_t i = 1; i < args.size() && listed.size() < 128; ++i) {
-        std::size_t room = 128 - listed.size();
+        const std::size_t room = 128 - listed.size();
         listed += "'";
-        listed += args[i].substr(0, room);
+        listed += error_arg(args[i], room);
         listed += "' ";
     }
-    out.error(one_line("ERR unknown command '" + std::string(args[0].substr(0, 128)) +
-                       "', with args beginning with: " + listed));
+    out.error("ERR unknown command '" + error_arg(args[0]) + "', with args beginning with: " + listed);
 }
 
 void reply_unknown_subcommand(resp::ReplyWriter& out, const CommandSpec& parent,
                               std::string_view sub) {
     std::string upper(parent.name);
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out.error(one_line("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) + "'. Try " +
-                       upper + " HELP."));
+    out.error("ERR unknown subcommand '" + error_arg(sub) + "'. Try " + upper + " HELP.");
 }
 
 // Locks the shards of every key the command names, in ascending shard order, and leaves
@@ -106,6 +100,13 @@ const CommandSpec* find_subcommand(const CommandSpec& parent, std::string_view n
     return nullptr;
 }
 
+std::string error_arg(std::string_view arg, std::size_t max) {
+    std::string s(arg.substr(0, arg.find('\0')).substr(0, max));
+    std::replace(s.begin(), s.end(), '\r', ' ');
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    return s;
+}
+
 bool is_cross_protocol_attack(std::string_view name) {
     char buf[8];
     std::string_view lower;
@@ -122,6 +123,11 @@ void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name) {
 
 void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
              resp::ReplyWriter& out) {
+    execute(server, client, args, out, unix_time_ms());
+}
+
+void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+             resp::ReplyWriter& out, std::int64_t now_ms) {
     if (args.empty()) return;
     const CommandSpec* spec = find_command(args[0]);
     if (!spec) {
@@ -156,7 +162,7 @@ void execute(ServerState& server, ClientSession& client, std::span<const std::st
     client.last_command.store(spec, std::memory_order_relaxed);
     client.last_parent_command.store(parent, std::memory_order_relaxed);
 
-    CommandContext ctx{args, out, server.store, server, client, unix_time_ms(), spec, {}, 0};
+    CommandContext ctx{args, out, server.store, server, client, now_ms, spec, {}, 0};
     ShardLocks locks(server.store);
     if (spec->flags & kAllShards) {
         locks.lock_all();

@@ -15,7 +15,11 @@ namespace corokv {
 const CommandSpec* find_command(std::string_view name);
 const CommandSpec* find_subcommand(const CommandSpec& parent, std::string_view name);
 
-// Runs one command and appends its reply to `out`.
+// Runs one command and appends its reply to `out`. `now_ms` is the time the command sees
+// (expiry checks, relative TTLs); a connection passes one reading for a run of pipelined
+// commands instead of asking the clock for each.
+void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+             resp::ReplyWriter& out, std::int64_t now_ms);
 void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
              resp::ReplyWriter& out);
 

@@ -175,18 +175,13 @@ void copy_command(CommandContext& c) {
         if (option_is(c.arg(j), "replace")) {
             replace = true;
         } else if (option_is(c.arg(j), "db") && has_more) {
-            std::int64_t db = 0;
-            auto parsed = parse_int(c.arg(j + 1));
-            if (!parsed || *parsed < INT32_MIN || *parsed > INT32_MAX) {
-                c.out.error(errors::kNotInteger);
-                return;
-            }
-            db = *parsed;
+            int db = 0;
+            if (!int32_arg_or_reply(c, c.arg(j + 1), db)) return;
             if (db < 0 || db >= c.store.databases()) {
                 c.out.error(errors::kDbOutOfRange);
                 return;
             }
-            dst_db = static_cast<int>(db);
+            dst_db = db;
             ++j;
         } else {
             c.out.error(errors::kSyntax);
@@ -228,7 +223,7 @@ bool expire_flags_or_reply(CommandContext& c, unsigned& flags) {
         else if (option_is(opt, "gt")) flags |= GT;
         else if (option_is(opt, "lt")) flags |= LT;
         else {
-            c.out.error("ERR Unsupported option " + std::string(opt));
+            c.out.error("ERR Unsupported option " + error_arg(opt));
             return false;
         }
     }
@@ -253,10 +248,11 @@ bool expire_condition_holds(unsigned flags, std::int64_t current, std::int64_t w
 }
 
 void expire_generic(CommandContext& c, std::int64_t basetime_ms, bool seconds) {
-    std::int64_t when = 0;
-    if (!int_arg_or_reply(c, c.arg(2), when)) return;
+    // Redis validates the options before the time argument.
     unsigned flags = 0;
     if (!expire_flags_or_reply(c, flags)) return;
+    std::int64_t when = 0;
+    if (!int_arg_or_reply(c, c.arg(2), when)) return;
     if (seconds) {
         if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) {
             reply_invalid_expire(c);

@@ -20,8 +20,9 @@ std::optional<long double> parse_long_double(std::string_view s) {
     errno = 0;
     char* end = nullptr;
     long double v = std::strtold(buf, &end);
-    if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' || errno == EINVAL ||
-        std::isnan(v))
+    // The whole argument must be the number: a NUL byte inside it is not an end marker.
+    if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
+        static_cast<std::size_t>(end - buf) != s.size() || errno == EINVAL || std::isnan(v))
         return std::nullopt;
     if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO))
         return std::nullopt;
@@ -35,6 +36,17 @@ bool int_arg_or_reply(CommandContext& c, std::string_view s, std::int64_t& out) 
         return false;
     }
     out = *v;
+    return true;
+}
+
+bool int32_arg_or_reply(CommandContext& c, std::string_view s, int& out) {
+    std::int64_t v = 0;
+    if (!int_arg_or_reply(c, s, v)) return false;
+    if (v < INT32_MIN || v > INT32_MAX) {
+        c.out.error("ERR value is out of range, value must between -2147483648 and 2147483647");
+        return false;
+    }
+    out = static_cast<int>(v);
     return true;
 }
 

@@ -18,6 +18,10 @@ std::optional<long double> parse_long_double(std::string_view s);
 // Parses an integer argument or replies "value is not an integer or out of range".
 bool int_arg_or_reply(CommandContext& c, std::string_view s, std::int64_t& out);
 
+// Redis's getIntFromObjectOrReply: an integer that must fit in 32 bits, with Redis's two
+// different errors (not an integer / out of int range).
+bool int32_arg_or_reply(CommandContext& c, std::string_view s, int& out);
+
 // INCRBYFLOAT's output: "%.17Lf" with trailing zeros (and a bare '.') removed.
 std::string format_long_double(long double v);
 

@@ -350,7 +350,7 @@ void config_set_command(CommandContext& c) {
         return;
     }
     auto failed = [&](std::string_view name, std::string_view why) {
-        c.out.error("ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
+        c.out.error("ERR CONFIG SET failed (possibly related to argument '" + error_arg(name) +
                     "') - " + std::string(why));
     };
     // Validate everything before applying anything: CONFIG SET is all or nothing.
@@ -360,7 +360,7 @@ void config_set_command(CommandContext& c) {
         for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         if (!c.server.config.get(name)) {
             c.out.error("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                        std::string(c.arg(i)) + "'");
+                        error_arg(c.arg(i)) + "'");
             return;
         }
         if (!seen.insert(name).second) {

@@ -90,6 +90,10 @@ enum class BatchEnd { keep_going, close_after_write, close_now };
 // Parses and executes every complete command in the buffer; replies accumulate in `out`.
 BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState& state,
                        ClientSession& session, resp::ReplyWriter& out, std::uint64_t& executed) {
+    // One clock reading serves a run of commands; refreshed so a long pipeline still sees
+    // time move (TTLs set early in the batch expire on time for later commands).
+    constexpr std::uint64_t kCommandsPerClockRead = 128;
+    std::int64_t now_ms = unix_time_ms();
     for (;;) {
         std::size_t consumed = 0;
         const resp::ParseStatus status = parser.parse(in.unparsed(), consumed);
@@ -112,8 +116,8 @@ BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState&
                         "Connection from " + session.addr + " aborted.");
             return BatchEnd::close_now;
         }
-        execute(state, session, args, out);
-        ++executed;
+        execute(state, session, args, out, now_ms);
+        if (++executed % kCommandsPerClockRead == 0) now_ms = unix_time_ms();
         in.consume(consumed);
         if (session.close_after_reply) return BatchEnd::close_after_write;
     }
