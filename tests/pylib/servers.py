@@ -32,7 +32,8 @@ class Server:
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
 
     def log_text(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
@@ -44,7 +45,8 @@ class Server:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
                     s.sendall(b"*1\r\n$4\r\nPING\r\n")
-                    if s.recv(64).startswith(b"+PONG"):
+                    # Any RESP reply proves the server is serving (-NOAUTH with requirepass).
+                    if s.recv(64)[:1] in (b"+", b"-"):
                         return self
             except OSError:
                 pass
