@@ -43,9 +43,11 @@ def main():
 
     runner = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, resultclass=CountingResult)
     result = runner.run(all_tests)
+    # A failing setUpClass is an error without a test run: count it as a failure on its own.
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped
+    failed_runs = {t.id() for t, _ in result.failures + result.errors} | {t.id() for t in result.unexpectedSuccesses}
+    passed = max(0, result.testsRun - len(failed_runs) - skipped)
     print(f"python: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

@@ -127,6 +127,9 @@ inline constexpr std::string_view kWrongPass =
 // at most `max` bytes, with CR/LF turned into spaces so the error stays one RESP line.
 std::string error_arg(std::string_view arg, std::size_t max = 128);
 
+// A HELP subcommand's reply: one status line per element, as Redis's addReplyHelp.
+void reply_help(resp::ReplyWriter& out, std::span<const std::string_view> lines);
+
 // "ERR wrong number of arguments for 'get' command" (subcommands as 'client|id').
 void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name);
 

@@ -1,5 +1,9 @@
 // Connection commands: PING, ECHO, QUIT, HELLO, AUTH, SELECT and the CLIENT container.
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commands/command_table.hpp"
 #include "commands/numbers.hpp"
@@ -97,22 +101,29 @@ void hello_command(CommandContext& c) {
             return;
         }
     }
+    // Redis reads every option before acting on any: a syntax error anywhere changes
+    // nothing, and the name is only set once the client is known to be authenticated.
+    std::optional<std::pair<std::string_view, std::string_view>> credentials;
+    std::optional<std::string_view> name;
     for (std::size_t j = next; j < c.argc(); ++j) {
         const std::size_t more = c.argc() - 1 - j;
         if (option_is(c.arg(j), "auth") && more >= 2) {
-            if (!credentials_ok(c, c.arg(j + 1), c.arg(j + 2))) {
-                c.out.error(errors::kWrongPass);
-                return;
-            }
-            c.client.authenticated = true;
+            credentials.emplace(c.arg(j + 1), c.arg(j + 2));
             j += 2;
         } else if (option_is(c.arg(j), "setname") && more >= 1) {
-            if (!set_name_or_reply(c, c.arg(j + 1))) return;
+            name = c.arg(j + 1);
             ++j;
         } else {
             c.out.error("ERR Syntax error in HELLO option '" + error_arg(c.arg(j)) + "'");
             return;
         }
+    }
+    if (credentials) {
+        if (!credentials_ok(c, credentials->first, credentials->second)) {
+            c.out.error(errors::kWrongPass);
+            return;
+        }
+        c.client.authenticated = true;
     }
     if (c.server.config.requirepass_set.load() && !c.client.authenticated) {
         c.out.error("NOAUTH HELLO must be called with the client already authenticated, otherwise "
@@ -120,6 +131,7 @@ void hello_command(CommandContext& c) {
                     "client and select the RESP protocol version at the same time");
         return;
     }
+    if (name && !set_name_or_reply(c, *name)) return;
     if (version != 0) {
         c.client.proto = static_cast<int>(version);
         c.out.set_protocol(c.client.proto);
@@ -163,8 +175,8 @@ void client_setinfo_command(CommandContext& c) {
         return;
     }
     if (!valid_client_text(value)) {
-        c.out.error("ERR " + std::string(is_name ? "lib-name" : "lib-ver") +
-                    " cannot contain spaces, newlines or special characters.");
+        // Redis names the attribute as the client spelled it.
+        c.out.error("ERR " + error_arg(attr) + " cannot contain spaces, newlines or special characters.");
         return;
     }
     if (is_name) c.client.set_lib_name(std::string(value));
@@ -176,41 +188,45 @@ void client_info_command(CommandContext& c) {
     c.out.verbatim(c.client.info_line(c.now_ms) + "\n");
 }
 
+// Redis 7.0's grammar: CLIENT LIST, CLIENT LIST TYPE <type>, or CLIENT LIST ID <id>...
+// (the options do not combine). IDs are listed in the order given, repeats included.
 void client_list_command(CommandContext& c) {
-    std::vector<std::uint64_t> ids;
-    bool type_matches = true;
-    for (std::size_t j = 2; j < c.argc(); ++j) {
-        if (option_is(c.arg(j), "type") && j + 1 < c.argc()) {
-            std::string_view t = c.arg(++j);
-            if (option_is(t, "normal")) type_matches = true;
-            else if (option_is(t, "master") || option_is(t, "replica") || option_is(t, "slave") ||
-                     option_is(t, "pubsub"))
-                type_matches = false;  // no such clients exist in corokv yet
-            else {
-                c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
-                return;
-            }
-        } else if (option_is(c.arg(j), "id") && j + 1 < c.argc()) {
-            for (++j; j < c.argc(); ++j) {
-                auto id = parse_int(c.arg(j));
-                if (!id || *id <= 0) {
-                    c.out.error("ERR Invalid client ID");
-                    return;
-                }
-                ids.push_back(static_cast<std::uint64_t>(*id));
-            }
-        } else {
-            c.out.error(errors::kSyntax);
+    std::string text;
+    const auto append = [&](const ClientSession& client) {
+        text += client.info_line(c.now_ms);
+        text += '\n';
+    };
+    if (c.argc() == 4 && option_is(c.arg(2), "type")) {
+        std::string_view t = c.arg(3);
+        const bool normal = option_is(t, "normal");
+        if (!normal && !option_is(t, "master") && !option_is(t, "replica") &&
+            !option_is(t, "slave") && !option_is(t, "pubsub")) {
+            c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
             return;
         }
-    }
-    std::string text;
-    if (type_matches) {
-        for (const auto& client : c.server.clients.snapshot()) {
-            if (!ids.empty() && std::find(ids.begin(), ids.end(), client->id) == ids.end()) continue;
-            text += client->info_line(c.now_ms);
-            text += '\n';
+        // Every corokv client is a normal one: no replicas, masters or subscribers yet.
+        if (normal)
+            for (const auto& client : c.server.clients.snapshot()) append(*client);
+    } else if (c.argc() > 3 && option_is(c.arg(2), "id")) {
+        std::vector<std::int64_t> ids;
+        for (std::size_t j = 3; j < c.argc(); ++j) {
+            auto id = parse_int(c.arg(j));
+            if (!id) {
+                c.out.error("ERR Invalid client ID");
+                return;
+            }
+            ids.push_back(*id);
         }
+        const auto clients = c.server.clients.snapshot();
+        for (std::int64_t id : ids) {
+            auto it = std::find_if(clients.begin(), clients.end(), [&](const auto& client) {
+                return static_cast<std::int64_t>(client->id) == id;
+            });
+            if (it != clients.end()) append(**it);
+        }
+    } else if (c.argc() != 2) {
+        c.out.error(errors::kSyntax);
+        return;
     }
     c.out.verbatim(text);
 }
@@ -239,8 +255,7 @@ void client_help_command(CommandContext& c) {
         "HELP",
         "    Prints this help.",
     };
-    c.out.array(std::size(lines));
-    for (std::string_view l : lines) c.out.simple(l);
+    reply_help(c.out, lines);
 }
 
 constexpr std::uint32_t kConn = kNoscript | kLoading | kStale;

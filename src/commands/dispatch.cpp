@@ -114,6 +114,11 @@ bool is_cross_protocol_attack(std::string_view name) {
     return lower == "post" || lower == "host:";
 }
 
+void reply_help(resp::ReplyWriter& out, std::span<const std::string_view> lines) {
+    out.array(lines.size());
+    for (std::string_view line : lines) out.simple(line);
+}
+
 void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name) {
     std::string msg = "ERR wrong number of arguments for '";
     msg += full_name;

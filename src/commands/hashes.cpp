@@ -197,10 +197,11 @@ void hincrbyfloat_command(CommandContext& c) {
 
 using FieldNode = Dict<std::string>::Node;
 
-void reply_field(CommandContext& c, const FieldNode& n, bool with_values, bool pair_array) {
+void reply_field(CommandContext& c, std::string_view field, const std::string& value,
+                 bool with_values, bool pair_array) {
     if (pair_array) c.out.array(2);
-    c.out.bulk(n.key);
-    if (with_values) c.out.bulk(n.value);
+    c.out.bulk(field);
+    if (with_values) c.out.bulk(value);
 }
 
 // HRANDFIELD with a count: negative counts may repeat fields, positive ones never do.
@@ -218,12 +219,19 @@ void hrandfield_with_count(CommandContext& c, std::int64_t count, bool with_valu
     auto header = [&](std::size_t n) { c.out.array(with_values && !resp3_pairs ? n * 2 : n); };
     if (!unique || wanted == 1) {
         header(wanted);
-        for (std::size_t i = 0; i < wanted; ++i)
-            reply_field(c, *h->fields().random_node(rng()), with_values, resp3_pairs);
+        for (std::size_t i = 0; i < wanted; ++i) {
+            const FieldNode* n = h->fields().random_node(rng());
+            reply_field(c, n->key, n->value, with_values, resp3_pairs);
+        }
         return;
     }
     if (wanted >= h->size()) {
-        reply_hash_all(c, h, with_values ? HashParts::both : HashParts::keys);
+        // The whole hash, but shaped like any HRANDFIELD reply: RESP3 gets an array of
+        // pairs here too, not HGETALL's map.
+        header(h->size());
+        h->fields().for_each([&](std::string_view field, const std::string& value) {
+            reply_field(c, field, value, with_values, resp3_pairs);
+        });
         return;
     }
     // Distinct sample: shuffle the first `wanted` slots of a list of every field.
@@ -240,7 +248,8 @@ void hrandfield_with_count(CommandContext& c, std::int64_t count, bool with_valu
         std::swap(nodes[i], nodes[pick(rng())]);
     }
     header(wanted);
-    for (std::size_t i = 0; i < wanted; ++i) reply_field(c, *nodes[i], with_values, resp3_pairs);
+    for (std::size_t i = 0; i < wanted; ++i)
+        reply_field(c, nodes[i]->key, nodes[i]->value, with_values, resp3_pairs);
 }
 
 void hrandfield_command(CommandContext& c) {

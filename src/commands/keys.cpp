@@ -1,6 +1,7 @@
 // Generic key commands (Redis's db.c and expire.c): existence, deletion, renaming, copying,
 // iteration (KEYS/SCAN/RANDOMKEY), TTLs and OBJECT introspection.
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -357,13 +358,8 @@ void object_freq_command(CommandContext& c) {
                 "will take some time to adjust.");
 }
 
-void reply_help(CommandContext& c, std::initializer_list<std::string_view> lines) {
-    c.out.array(lines.size());
-    for (std::string_view l : lines) c.out.simple(l);
-}
-
 void object_help_command(CommandContext& c) {
-    reply_help(c, {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    static constexpr std::string_view lines[] = {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                    "ENCODING <key>",
                    "    Return the kind of internal representation used in order to store the value",
                    "    associated with a <key>.",
@@ -377,7 +373,8 @@ void object_help_command(CommandContext& c) {
                    "    Return the number of references of the value associated with the specified",
                    "    <key>.",
                    "HELP",
-                   "    Prints this help."});
+                   "    Prints this help."};
+    reply_help(c.out, lines);
 }
 
 constexpr KeyRange kFirstKey{1, 1, 1};
@@ -447,24 +444,19 @@ const CommandSpec kKeyCommands[] = {
 // --- SCAN helpers shared with HSCAN ------------------------------------------------------
 
 bool scan_cursor_or_reply(CommandContext& c, std::string_view arg, std::uint64_t& cursor) {
-    // Redis's string2ull: a strict int64 that is not negative, or whatever strtoull takes.
-    if (auto strict = parse_int(arg)) {
-        if (*strict >= 0) {
-            cursor = static_cast<std::uint64_t>(*strict);
-            return true;
-        }
-    } else if (!arg.empty()) {
-        std::string buf(arg);
-        errno = 0;
-        char* end = nullptr;
-        unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-        if (errno != EINVAL && errno != ERANGE && *end == '\0' && buf.find('\0') == std::string::npos) {
-            cursor = v;
-            return true;
-        }
+    // Redis 7.0's parseScanCursorOrReply: strtoul on the argument as a C string, so it
+    // stops at a NUL byte, reads "" as 0 and wraps "-1" around; only a leading space,
+    // trailing bytes and overflow are refused.
+    std::string text(arg.substr(0, arg.find('\0')));
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (std::isspace(static_cast<unsigned char>(text.c_str()[0])) || *end != '\0' || errno == ERANGE) {
+        c.out.error("ERR invalid cursor");
+        return false;
     }
-    c.out.error("ERR invalid cursor");
-    return false;
+    cursor = v;
+    return true;
 }
 
 bool scan_options_or_reply(CommandContext& c, std::size_t from, bool allow_type, ScanOptions& o) {

@@ -19,7 +19,7 @@ struct ScanOptions {
     bool has_type = false;
 };
 
-// Redis's string2ull, replying "ERR invalid cursor" on failure.
+// Redis 7.0's parseScanCursorOrReply (strtoul), replying "ERR invalid cursor" on failure.
 bool scan_cursor_or_reply(CommandContext& c, std::string_view arg, std::uint64_t& cursor);
 // Parses COUNT/MATCH (and TYPE when allowed) from argument `from` on.
 bool scan_options_or_reply(CommandContext& c, std::size_t from, bool allow_type, ScanOptions& o);

@@ -400,8 +400,7 @@ void config_help_command(CommandContext& c) {
         "HELP",
         "    Prints this help.",
     };
-    c.out.array(std::size(lines));
-    for (std::string_view l : lines) c.out.simple(l);
+    reply_help(c.out, lines);
 }
 
 // --- COMMAND ------------------------------------------------------------------------------------
@@ -532,8 +531,7 @@ void command_help_command(CommandContext& c) {
         "HELP",
         "    Prints this help.",
     };
-    c.out.array(std::size(lines));
-    for (std::string_view l : lines) c.out.simple(l);
+    reply_help(c.out, lines);
 }
 
 // COMMAND with no subcommand lists everything; the container handler covers that case.

@@ -20,6 +20,19 @@ struct StringOptions {
 
 enum class StringCommand { set, getex };
 
+constexpr unsigned kAnyExpire =
+    StringOptions::EX | StringOptions::PX | StringOptions::EXAT | StringOptions::PXAT;
+
+// The flag for EX/PX/EXAT/PXAT (any case), or 0. Each excludes the other three.
+unsigned expire_option(std::string_view opt) {
+    static constexpr std::pair<std::string_view, unsigned> kUnits[] = {
+        {"ex", StringOptions::EX}, {"px", StringOptions::PX},
+        {"exat", StringOptions::EXAT}, {"pxat", StringOptions::PXAT}};
+    for (const auto& [name, flag] : kUnits)
+        if (option_is(opt, name)) return flag;
+    return 0;
+}
+
 bool parse_string_options(CommandContext& c, std::size_t from, StringCommand kind,
                           StringOptions& o) {
     using O = StringOptions;
@@ -39,21 +52,9 @@ bool parse_string_options(CommandContext& c, std::size_t from, StringCommand kin
             o.flags |= O::KEEPTTL;
         } else if (option_is(opt, "persist") && !is_set && !o.any_expire() && !o.has(O::KEEPTTL)) {
             o.flags |= O::PERSIST;
-        } else if (option_is(opt, "ex") && !o.has(O::KEEPTTL | O::PERSIST | O::EXAT | O::PX | O::PXAT) &&
-                   has_next) {
-            o.flags |= O::EX;
-            o.expire_arg = c.arg(++j);
-        } else if (option_is(opt, "px") && !o.has(O::KEEPTTL | O::PERSIST | O::EX | O::EXAT | O::PXAT) &&
-                   has_next) {
-            o.flags |= O::PX;
-            o.expire_arg = c.arg(++j);
-        } else if (option_is(opt, "exat") && !o.has(O::KEEPTTL | O::PERSIST | O::EX | O::PX | O::PXAT) &&
-                   has_next) {
-            o.flags |= O::EXAT;
-            o.expire_arg = c.arg(++j);
-        } else if (option_is(opt, "pxat") && !o.has(O::KEEPTTL | O::PERSIST | O::EX | O::EXAT | O::PX) &&
-                   has_next) {
-            o.flags |= O::PXAT;
+        } else if (const unsigned unit = expire_option(opt);
+                   unit && !o.has(O::KEEPTTL | O::PERSIST | (kAnyExpire & ~unit)) && has_next) {
+            o.flags |= unit;
             o.expire_arg = c.arg(++j);
         } else {
             c.out.error(errors::kSyntax);
@@ -110,13 +111,14 @@ void set_generic(CommandContext& c, std::string_view key, std::string_view value
                  const StringOptions& o) {
     std::int64_t when_ms = 0;
     if (o.any_expire() && !expire_deadline_or_reply(c, o, when_ms)) return;
-    Entry* existing = c.find(key);
-    if (o.has(StringOptions::GET)) {
-        if (!reply_string_value(c, existing)) return;
-    }
-    if ((o.has(StringOptions::NX) && existing) || (o.has(StringOptions::XX) && !existing)) {
-        if (!o.has(StringOptions::GET)) c.out.null();
-        return;
+    // Plain SET (the hot path) needs no separate existence check: one lookup does it all.
+    if (o.has(StringOptions::NX | StringOptions::XX | StringOptions::GET)) {
+        Entry* existing = c.find(key);
+        if (o.has(StringOptions::GET) && !reply_string_value(c, existing)) return;
+        if ((o.has(StringOptions::NX) && existing) || (o.has(StringOptions::XX) && !existing)) {
+            if (!o.has(StringOptions::GET)) c.out.null();
+            return;
+        }
     }
     auto [e, created] = c.find_or_create(key);
     e->value = StringValue::from_bytes(value);
