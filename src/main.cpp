@@ -1,6 +1,8 @@
 // corokv-server: parse flags and config.json, start the server, wait for a stop signal.
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -31,6 +33,23 @@ std::string config_file_of(const std::vector<std::string_view>& args) {
     return "";
 }
 
+// Like Redis's adjustOpenFilesLimit: maxclients connections need that many descriptors plus
+// a reserve for listening sockets, logs and (later) AOF files.
+void raise_open_files_limit(std::int64_t maxclients) {
+    using namespace corokv;
+    constexpr rlim_t kReserved = 32;
+    const rlim_t wanted = static_cast<rlim_t>(maxclients) + kReserved;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+    rlimit raised = limit;
+    raised.rlim_cur = std::min(wanted, limit.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &raised) != 0 || raised.rlim_cur < wanted)
+        log_message(LogLevel::warning,
+                    "Open files limit " + std::to_string(raised.rlim_cur) + " is lower than maxclients + " +
+                        std::to_string(kReserved) + " (" + std::to_string(wanted) +
+                        "): raise 'ulimit -n' or lower maxclients");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +78,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::signal(SIGPIPE, SIG_IGN);
+    raise_open_files_limit(config.maxclients.load());
 
     Store store(static_cast<std::size_t>(config.shards), config.databases);
     ServerState state(config, store);
