@@ -51,10 +51,12 @@ void Keyspace::push_deadline(std::string_view key, std::int64_t when_ms) {
     std::push_heap(heap_.begin(), heap_.end(), later);
 }
 
+// Drops stale entries (key gone, or carrying another deadline now). Costs O(heap), not
+// O(keys): a keyspace of a million persistent keys with a few churning TTLs stays cheap.
 void Keyspace::rebuild_heap() {
-    heap_.clear();
-    dict_.for_each([&](std::string_view k, const Entry& e) {
-        if (e.expire_at_ms != 0) heap_.push_back(Deadline{e.expire_at_ms, std::string(k)});
+    std::erase_if(heap_, [&](const Deadline& d) {
+        const Entry* e = dict_.find(d.key);
+        return !e || e->expire_at_ms != d.when_ms;
     });
     std::make_heap(heap_.begin(), heap_.end(), later);
 }

@@ -54,7 +54,7 @@ private:
     };
     static bool later(const Deadline& a, const Deadline& b) { return a.when_ms > b.when_ms; }
     void push_deadline(std::string_view key, std::int64_t when_ms);
-    void rebuild_heap();
+    void rebuild_heap();  // drops stale entries
     void delete_expired(std::string_view key, std::uint64_t hash);
 
     Dict<Entry> dict_;
