@@ -3,6 +3,8 @@
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_PACKAGES=(g++ pkg-config meson ninja-build libasio-dev libboost-dev doctest-dev nlohmann-json3-dev)
+# The README's examples talk to a running server with redis-cli and nc.
+CLIENT_PACKAGES=(redis-tools netcat-openbsd)
 TEST_PACKAGES=(redis-server redis-tools python3 python3-redis netcat-openbsd procps)
 
 as_root() {
