@@ -1,8 +1,6 @@
 // Connection commands: PING, ECHO, QUIT, HELLO, AUTH, SELECT and the CLIENT container.
 #include <algorithm>
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "commands/command_table.hpp"
@@ -101,37 +99,31 @@ void hello_command(CommandContext& c) {
             return;
         }
     }
-    // Redis reads every option before acting on any: a syntax error anywhere changes
-    // nothing, and the name is only set once the client is known to be authenticated.
-    std::optional<std::pair<std::string_view, std::string_view>> credentials;
-    std::optional<std::string_view> name;
+    // Redis 7.0 acts on each option as it reads it: AUTH authenticates and SETNAME renames
+    // on the spot, even if a later option (or the NOAUTH check below) then fails.
     for (std::size_t j = next; j < c.argc(); ++j) {
         const std::size_t more = c.argc() - 1 - j;
         if (option_is(c.arg(j), "auth") && more >= 2) {
-            credentials.emplace(c.arg(j + 1), c.arg(j + 2));
+            if (!credentials_ok(c, c.arg(j + 1), c.arg(j + 2))) {
+                c.out.error(errors::kWrongPass);
+                return;
+            }
+            c.client.authenticated = true;
             j += 2;
         } else if (option_is(c.arg(j), "setname") && more >= 1) {
-            name = c.arg(j + 1);
+            if (!set_name_or_reply(c, c.arg(j + 1))) return;
             ++j;
         } else {
             c.out.error("ERR Syntax error in HELLO option '" + error_arg(c.arg(j)) + "'");
             return;
         }
     }
-    if (credentials) {
-        if (!credentials_ok(c, credentials->first, credentials->second)) {
-            c.out.error(errors::kWrongPass);
-            return;
-        }
-        c.client.authenticated = true;
-    }
     if (c.server.config.requirepass_set.load() && !c.client.authenticated) {
         c.out.error("NOAUTH HELLO must be called with the client already authenticated, otherwise "
-                    "the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the "
-                    "client and select the RESP protocol version at the same time");
+                    "the HELLO AUTH <user> <pass> option can be used to authenticate the client and "
+                    "select the RESP protocol version at the same time");
         return;
     }
-    if (name && !set_name_or_reply(c, *name)) return;
     if (version != 0) {
         c.client.proto = static_cast<int>(version);
         c.out.set_protocol(c.client.proto);
@@ -191,23 +183,13 @@ void client_info_command(CommandContext& c) {
 // Redis 7.0's grammar: CLIENT LIST, CLIENT LIST TYPE <type>, or CLIENT LIST ID <id>...
 // (the options do not combine). IDs are listed in the order given, repeats included.
 void client_list_command(CommandContext& c) {
+    const auto clients = c.server.clients.snapshot();
     std::string text;
     const auto append = [&](const ClientSession& client) {
         text += client.info_line(c.now_ms);
         text += '\n';
     };
-    if (c.argc() == 4 && option_is(c.arg(2), "type")) {
-        std::string_view t = c.arg(3);
-        const bool normal = option_is(t, "normal");
-        if (!normal && !option_is(t, "master") && !option_is(t, "replica") &&
-            !option_is(t, "slave") && !option_is(t, "pubsub")) {
-            c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
-            return;
-        }
-        // Every corokv client is a normal one: no replicas, masters or subscribers yet.
-        if (normal)
-            for (const auto& client : c.server.clients.snapshot()) append(*client);
-    } else if (c.argc() > 3 && option_is(c.arg(2), "id")) {
+    if (c.argc() > 3 && option_is(c.arg(2), "id")) {
         std::vector<std::int64_t> ids;
         for (std::size_t j = 3; j < c.argc(); ++j) {
             auto id = parse_int(c.arg(j));
@@ -217,17 +199,31 @@ void client_list_command(CommandContext& c) {
             }
             ids.push_back(*id);
         }
-        const auto clients = c.server.clients.snapshot();
         for (std::int64_t id : ids) {
             auto it = std::find_if(clients.begin(), clients.end(), [&](const auto& client) {
                 return static_cast<std::int64_t>(client->id) == id;
             });
             if (it != clients.end()) append(**it);
         }
+        c.out.verbatim(text);
+        return;
+    }
+    bool normal = true;
+    if (c.argc() == 4 && option_is(c.arg(2), "type")) {
+        std::string_view t = c.arg(3);
+        normal = option_is(t, "normal");
+        if (!normal && !option_is(t, "master") && !option_is(t, "replica") &&
+            !option_is(t, "slave") && !option_is(t, "pubsub")) {
+            c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
+            return;
+        }
     } else if (c.argc() != 2) {
         c.out.error(errors::kSyntax);
         return;
     }
+    // Every corokv client is a normal one: no replicas, masters or subscribers yet.
+    if (normal)
+        for (const auto& client : clients) append(*client);
     c.out.verbatim(text);
 }
 
@@ -279,10 +275,11 @@ const CommandSpec kClientSubcommands[] = {
 
 const CommandSpec kConnectionCommands[] = {
     {"ping", -1, kFast, {}, ping_command, "connection", "1.0.0", "Ping the server", "O(1)"},
-    {"echo", 2, kFast, {}, echo_command, "connection", "1.0.0", "Echo the given string", "O(1)"},
+    {"echo", 2, kLoading | kStale | kFast, {}, echo_command, "connection", "1.0.0",
+     "Echo the given string", "O(1)"},
     {"quit", -1, kConn | kFast | kNoAuth | kAllowBusy, {}, quit_command, "connection", "1.0.0",
      "Close the connection", "O(1)"},
-    {"select", 2, kConn | kFast, {}, select_command, "connection", "2.0.0",
+    {"select", 2, kLoading | kStale | kFast, {}, select_command, "connection", "2.0.0",
      "Change the selected database for the current connection", "O(1)"},
     {"auth", -2, kConn | kFast | kNoAuth | kAllowBusy, {}, auth_command, "connection", "1.0.0",
      "Authenticate to the server", "O(N) where N is the number of passwords defined for the user"},

@@ -23,6 +23,15 @@ std::mt19937_64& rng() {
     return gen;
 }
 
+// Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts a keyspace hit or miss, as every
+// read does, but leaves the access time alone (EXISTS, TYPE, TTL, OBJECT).
+Entry* peek_read(CommandContext& c, std::string_view key) {
+    Entry* e = c.peek(key);
+    ShardStats& stats = c.shard_stats(c.hash_of(key));
+    ++(e ? stats.keyspace_hits : stats.keyspace_misses);
+    return e;
+}
+
 void del_command(CommandContext& c) {
     std::int64_t deleted = 0;
     for (std::size_t i = 1; i < c.argc(); ++i)
@@ -33,19 +42,19 @@ void del_command(CommandContext& c) {
 void exists_command(CommandContext& c) {
     std::int64_t found = 0;
     for (std::size_t i = 1; i < c.argc(); ++i)
-        if (c.peek(c.arg(i))) ++found;
+        if (peek_read(c, c.arg(i))) ++found;
     c.out.integer(found);
 }
 
 void touch_command(CommandContext& c) {
     std::int64_t found = 0;
     for (std::size_t i = 1; i < c.argc(); ++i)
-        if (c.find(c.arg(i))) ++found;
+        if (c.find_read(c.arg(i))) ++found;
     c.out.integer(found);
 }
 
 void type_command(CommandContext& c) {
-    Entry* e = c.peek(c.arg(1));
+    Entry* e = peek_read(c, c.arg(1));
     c.out.simple(e ? type_name(type_of(e->value)) : "none");
 }
 
@@ -193,7 +202,7 @@ void copy_command(CommandContext& c) {
         c.out.error("ERR source and destination objects are the same");
         return;
     }
-    Entry* e = c.find(src);
+    Entry* e = c.find_read(src);  // a read of the source, counted as Redis does
     if (!e) {
         c.out.integer(0);
         return;
@@ -284,7 +293,7 @@ void pexpireat_command(CommandContext& c) { expire_generic(c, 0, false); }
 enum class TtlOutput { relative_seconds, relative_ms, absolute_seconds, absolute_ms };
 
 void ttl_generic(CommandContext& c, TtlOutput output) {
-    Entry* e = c.peek(c.arg(1));
+    Entry* e = peek_read(c, c.arg(1));
     if (!e) {
         c.out.integer(-2);
         return;
@@ -318,13 +327,13 @@ void persist_command(CommandContext& c) {
 // --- OBJECT -------------------------------------------------------------------------------
 
 void object_encoding_command(CommandContext& c) {
-    Entry* e = c.peek(c.arg(2));
+    Entry* e = peek_read(c, c.arg(2));
     if (e) c.out.bulk(encoding_name(e->value));
     else c.out.null();
 }
 
 void object_refcount_command(CommandContext& c) {
-    Entry* e = c.peek(c.arg(2));
+    Entry* e = peek_read(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -336,7 +345,7 @@ void object_refcount_command(CommandContext& c) {
 }
 
 void object_idletime_command(CommandContext& c) {
-    Entry* e = c.peek(c.arg(2));
+    Entry* e = peek_read(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -346,7 +355,7 @@ void object_idletime_command(CommandContext& c) {
 }
 
 void object_freq_command(CommandContext& c) {
-    Entry* e = c.peek(c.arg(2));
+    Entry* e = peek_read(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;

@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -241,6 +242,14 @@ void info_keyspace(CommandContext& c, InfoWriter& w) {
     }
 }
 
+// Redis lists these in every default INFO; clients probe cluster_enabled to pick a mode.
+void info_modules(CommandContext&, InfoWriter& w) { w.section("Modules"); }
+
+void info_cluster(CommandContext&, InfoWriter& w) {
+    w.section("Cluster");
+    w.field("cluster_enabled", 0);
+}
+
 struct InfoSection {
     std::string_view name;
     void (*write)(CommandContext&, InfoWriter&);
@@ -249,7 +258,8 @@ struct InfoSection {
 constexpr InfoSection kInfoSections[] = {
     {"server", info_server},         {"clients", info_clients}, {"memory", info_memory},
     {"persistence", info_persistence}, {"stats", info_stats},   {"replication", info_replication},
-    {"cpu", info_cpu},               {"keyspace", info_keyspace},
+    {"cpu", info_cpu},               {"modules", info_modules}, {"cluster", info_cluster},
+    {"keyspace", info_keyspace},
 };
 
 void info_command(CommandContext& c) {
@@ -307,46 +317,66 @@ void time_command(CommandContext& c) {
 }
 
 void shutdown_command(CommandContext& c) {
-    ShutdownMode mode = ShutdownMode::default_mode;
+    bool save = false, nosave = false, other_flags = false, abort = false;
     for (std::size_t i = 1; i < c.argc(); ++i) {
-        if (option_is(c.arg(i), "nosave")) mode = ShutdownMode::nosave;
-        else if (option_is(c.arg(i), "save")) mode = ShutdownMode::save;
-        else if (option_is(c.arg(i), "now") || option_is(c.arg(i), "force")) continue;
-        else if (option_is(c.arg(i), "abort") && c.argc() == 2) {
-            c.out.error("ERR No shutdown in progress.");
-            return;
-        } else {
+        if (option_is(c.arg(i), "nosave")) nosave = true;
+        else if (option_is(c.arg(i), "save")) save = true;
+        else if (option_is(c.arg(i), "now") || option_is(c.arg(i), "force")) other_flags = true;
+        else if (option_is(c.arg(i), "abort")) abort = true;
+        else {
             c.out.error(errors::kSyntax);
             return;
         }
     }
+    // As Redis: ABORT takes no other flag, and SAVE with NOSAVE is refused rather than
+    // letting one of them win.
+    if ((abort && (save || nosave || other_flags)) || (save && nosave)) {
+        c.out.error(errors::kSyntax);
+        return;
+    }
+    if (abort) {
+        c.out.error("ERR No shutdown in progress.");
+        return;
+    }
     // Like Redis, a successful SHUTDOWN answers nothing: the connection just closes.
     c.client.close_after_reply = true;
+    const ShutdownMode mode = nosave ? ShutdownMode::nosave
+                              : save ? ShutdownMode::save
+                                     : ShutdownMode::default_mode;
     if (c.server.request_shutdown) c.server.request_shutdown(mode);
 }
 
 // --- CONFIG -------------------------------------------------------------------------------------
 
+// As Redis: a name without glob characters is looked up directly and answered under the
+// spelling the client used ("CONFIG GET HZ" -> "HZ"); a pattern answers canonical names.
+// Each parameter is reported once, however many patterns match it.
 void config_get_command(CommandContext& c) {
-    std::vector<std::pair<std::string_view, std::string>> found;
-    for (std::string_view name : Config::names()) {
-        for (std::size_t i = 2; i < c.argc(); ++i) {
-            if (glob_match(c.arg(i), name, true)) {
-                found.emplace_back(name, c.server.config.get(name).value());
-                break;
-            }
+    std::vector<std::pair<std::string_view, std::string_view>> found;  // (reply name, canonical)
+    auto seen = [&](std::string_view canonical) {
+        return std::any_of(found.begin(), found.end(),
+                           [&](const auto& f) { return f.second == canonical; });
+    };
+    const std::vector<std::string_view> names = Config::names();
+    for (std::size_t i = 2; i < c.argc(); ++i) {
+        std::string_view pattern = c.arg(i);
+        const bool is_glob = pattern.find_first_of("[*?") != std::string_view::npos;
+        for (std::string_view name : names) {
+            const bool match = is_glob ? glob_match(pattern, name, true) : option_is(pattern, name);
+            if (match && !seen(name)) found.emplace_back(is_glob ? name : pattern, name);
         }
     }
     c.out.map(found.size());
-    for (const auto& [name, value] : found) {
-        c.out.bulk(name);
-        c.out.bulk(value);
+    for (const auto& [reply_name, canonical] : found) {
+        c.out.bulk(reply_name);
+        c.out.bulk(c.server.config.get(canonical).value());
     }
 }
 
 void config_set_command(CommandContext& c) {
+    // An odd count means a parameter without its value: Redis calls that a syntax error.
     if (c.argc() % 2 != 0) {
-        reply_wrong_arity(c.out, "config|set");
+        c.out.error(errors::kSyntax);
         return;
     }
     auto failed = [&](std::string_view name, std::string_view why) {
@@ -496,8 +526,9 @@ void command_info_command(CommandContext& c) {
     }
     c.out.array(c.argc() - 2);
     for (std::size_t i = 2; i < c.argc(); ++i) {
+        // Redis 7.0 answers an unknown name with a null bulk ($-1), not a null array.
         if (const CommandSpec* spec = find_command(c.arg(i))) reply_command_info(c, *spec, "");
-        else c.out.null_array();
+        else c.out.null();
     }
 }
 

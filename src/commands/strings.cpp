@@ -113,7 +113,8 @@ void set_generic(CommandContext& c, std::string_view key, std::string_view value
     if (o.any_expire() && !expire_deadline_or_reply(c, o, when_ms)) return;
     // Plain SET (the hot path) needs no separate existence check: one lookup does it all.
     if (o.has(StringOptions::NX | StringOptions::XX | StringOptions::GET)) {
-        Entry* existing = c.find(key);
+        // With GET this is a read (counted in keyspace hits/misses), as in Redis.
+        Entry* existing = o.has(StringOptions::GET) ? c.find_read(key) : c.find(key);
         if (o.has(StringOptions::GET) && !reply_string_value(c, existing)) return;
         if ((o.has(StringOptions::NX) && existing) || (o.has(StringOptions::XX) && !existing)) {
             if (!o.has(StringOptions::GET)) c.out.null();

@@ -2,7 +2,10 @@
 // executes one command through the real dispatcher and returns the raw RESP reply.
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +23,9 @@ public:
         : store(shards, databases), state(config, store),
           client(1, "127.0.0.1:40000", "127.0.0.1:6379", 7, unix_time_ms()) {
         client.authenticated = true;
+        // Registered without ownership, so CLIENT LIST and INFO clients see it as a server
+        // connection would be seen.
+        state.clients.add(std::shared_ptr<ClientSession>(std::shared_ptr<ClientSession>(), &client));
     }
 
     std::string run(std::initializer_list<std::string_view> args) {
@@ -29,6 +35,13 @@ public:
         std::string out;
         resp::ReplyWriter writer(out, client.proto);
         execute(state, client, args, writer);
+        return out;
+    }
+    // Runs a command as if the clock read `now_ms`: expiry and idle times without sleeping.
+    std::string run_at(std::int64_t now_ms, std::initializer_list<std::string_view> args) {
+        std::string out;
+        resp::ReplyWriter writer(out, client.proto);
+        execute(state, client, std::vector<std::string_view>(args), writer, now_ms);
         return out;
     }
     // A vector of owned strings (for generated arguments).
@@ -51,10 +64,80 @@ inline std::string bulk(std::string_view s) {
     return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
 }
 inline std::string err(std::string_view s) { return "-" + std::string(s) + "\r\n"; }
+inline std::string simple(std::string_view s) { return "+" + std::string(s) + "\r\n"; }
 inline std::string array(std::initializer_list<std::string> items) {
     std::string s = "*" + std::to_string(items.size()) + "\r\n";
     for (const auto& i : items) s += i;
     return s;
+}
+
+// A decoded reply, for checks where Redis leaves the order open (HGETALL, KEYS, SCAN) or
+// the content varies from run to run (TIME, INFO, CLIENT LIST, TTLs).
+struct Reply {
+    char type = 0;              // the RESP type byte: + - : $ * % ~ > _ , # = (
+    std::string text;           // simple, error, bulk or verbatim text; integer digits
+    bool is_null = false;       // $-1, *-1 and RESP3 _
+    std::vector<Reply> items;   // array/set/push elements; map keys and values alternate
+
+    long long integer() const { return std::stoll(text); }
+    // The texts of the items, in reply order (for a flat array of strings).
+    std::vector<std::string> strings() const {
+        std::vector<std::string> out;
+        for (const Reply& r : items) out.push_back(r.text);
+        return out;
+    }
+};
+
+namespace detail {
+inline Reply decode_at(std::string_view s, std::size_t& pos) {
+    const std::size_t eol = s.find("\r\n", pos);
+    if (pos >= s.size() || eol == std::string_view::npos) throw std::runtime_error("truncated reply");
+    Reply r;
+    r.type = s[pos];
+    const std::string head(s.substr(pos + 1, eol - pos - 1));
+    pos = eol + 2;
+    switch (r.type) {
+        case '$': case '=': case '!': {
+            const long long n = std::stoll(head);
+            if (n < 0) {
+                r.is_null = true;
+                break;
+            }
+            r.text = std::string(s.substr(pos, static_cast<std::size_t>(n)));
+            pos += static_cast<std::size_t>(n) + 2;
+            break;
+        }
+        case '*': case '~': case '>': case '%': {
+            long long n = std::stoll(head);
+            if (n < 0) {
+                r.is_null = true;
+                break;
+            }
+            if (r.type == '%') n *= 2;
+            for (long long i = 0; i < n; ++i) r.items.push_back(decode_at(s, pos));
+            break;
+        }
+        case '_':
+            r.is_null = true;
+            break;
+        default:  // + - : , # (
+            r.text = head;
+    }
+    return r;
+}
+}  // namespace detail
+
+// Decodes one complete reply; throws (a failed check in doctest) on malformed or extra bytes.
+inline Reply decode(std::string_view resp) {
+    std::size_t pos = 0;
+    Reply r = detail::decode_at(resp, pos);
+    if (pos != resp.size()) throw std::runtime_error("trailing bytes after the reply");
+    return r;
+}
+
+inline std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
 }
 
 }  // namespace corokv::test
