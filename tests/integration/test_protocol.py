@@ -111,7 +111,12 @@ class MaxClientsTest(unittest.TestCase):
     def test_connection_over_the_limit_is_refused(self):
         server = start_corokv("--maxclients", "2")
         try:
-            a, b = RawClient(server.port), RawClient(server.port)
+            a = RawClient(server.port)
+            # The readiness probe's connection closes asynchronously: wait until only `a` is left.
+            deadline = time.monotonic() + 5
+            while b"connected_clients:1\r\n" not in a.call("INFO", "clients") and time.monotonic() < deadline:
+                time.sleep(0.02)
+            b = RawClient(server.port)
             self.assertEqual(a.call("PING"), b"+PONG\r\n")
             self.assertEqual(b.call("PING"), b"+PONG\r\n")
             c = socket.create_connection(("127.0.0.1", server.port), timeout=5)
