@@ -65,6 +65,15 @@ inline std::string bulk(std::string_view s) {
 }
 inline std::string err(std::string_view s) { return "-" + std::string(s) + "\r\n"; }
 inline std::string simple(std::string_view s) { return "+" + std::string(s) + "\r\n"; }
+// Errors many commands share, spelled exactly as Redis does.
+inline std::string wrongtype() {
+    return err("WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+inline std::string not_integer() { return err("ERR value is not an integer or out of range"); }
+inline std::string syntax_error() { return err("ERR syntax error"); }
+inline std::string arity_error(std::string_view command) {
+    return err("ERR wrong number of arguments for '" + std::string(command) + "' command");
+}
 inline std::string array(std::initializer_list<std::string> items) {
     std::string s = "*" + std::to_string(items.size()) + "\r\n";
     for (const auto& i : items) s += i;

@@ -24,8 +24,8 @@ TEST_CASE("keys: DEL and UNLINK count the keys they removed") {
     CHECK(h.run({"EXISTS", "h"}) == integer(0));
     CHECK(h.run({"SET", "a", "1"}) == ok());
     CHECK(h.run({"DEL", "a", "a"}) == integer(1));
-    CHECK(h.run({"DEL"}) == err("ERR wrong number of arguments for 'del' command"));
-    CHECK(h.run({"UNLINK"}) == err("ERR wrong number of arguments for 'unlink' command"));
+    CHECK(h.run({"DEL"}) == arity_error("del"));
+    CHECK(h.run({"UNLINK"}) == arity_error("unlink"));
 }
 
 TEST_CASE("keys: EXISTS counts repeated keys each time") {
@@ -33,7 +33,7 @@ TEST_CASE("keys: EXISTS counts repeated keys each time") {
     CHECK(h.run({"SET", "a", "1"}) == ok());
     CHECK(h.run({"EXISTS", "a", "a", "a", "b"}) == integer(3));
     CHECK(h.run({"EXISTS", "b"}) == integer(0));
-    CHECK(h.run({"EXISTS"}) == err("ERR wrong number of arguments for 'exists' command"));
+    CHECK(h.run({"EXISTS"}) == arity_error("exists"));
     CHECK(h.run({"SET", "b", ""}) == ok());
     CHECK(h.run({"EXISTS", "b"}) == integer(1));
 }
@@ -45,8 +45,8 @@ TEST_CASE("keys: TYPE") {
     CHECK(h.run({"TYPE", "a"}) == simple("string"));
     CHECK(h.run({"TYPE", "h"}) == simple("hash"));
     CHECK(h.run({"TYPE", "nope"}) == simple("none"));
-    CHECK(h.run({"TYPE"}) == err("ERR wrong number of arguments for 'type' command"));
-    CHECK(h.run({"TYPE", "a", "b"}) == err("ERR wrong number of arguments for 'type' command"));
+    CHECK(h.run({"TYPE"}) == arity_error("type"));
+    CHECK(h.run({"TYPE", "a", "b"}) == arity_error("type"));
 }
 
 TEST_CASE("keys: TOUCH counts existing keys") {
@@ -55,7 +55,7 @@ TEST_CASE("keys: TOUCH counts existing keys") {
     CHECK(h.run({"HSET", "k2", "f", "v"}) == integer(1));
     CHECK(h.run({"TOUCH", "k1", "k2", "nope", "k1"}) == integer(3));
     CHECK(h.run({"TOUCH", "nope"}) == integer(0));
-    CHECK(h.run({"TOUCH"}) == err("ERR wrong number of arguments for 'touch' command"));
+    CHECK(h.run({"TOUCH"}) == arity_error("touch"));
 }
 
 TEST_CASE("keys: RENAME moves value and TTL") {
@@ -83,8 +83,8 @@ TEST_CASE("keys: RENAME moves value and TTL") {
     CHECK(h.run({"RENAME", "h", "dst"}) == ok());
     CHECK(h.run({"TYPE", "dst"}) == simple("hash"));
     CHECK(h.run({"HGET", "dst", "f"}) == bulk("v"));
-    CHECK(h.run({"RENAME", "a"}) == err("ERR wrong number of arguments for 'rename' command"));
-    CHECK(h.run({"RENAME", "a", "b", "c"}) == err("ERR wrong number of arguments for 'rename' command"));
+    CHECK(h.run({"RENAME", "a"}) == arity_error("rename"));
+    CHECK(h.run({"RENAME", "a", "b", "c"}) == arity_error("rename"));
 }
 
 TEST_CASE("keys: RENAMENX only renames onto a free name") {
@@ -146,16 +146,19 @@ TEST_CASE("keys: COPY errors") {
     Harness h;
     CHECK(h.run({"SET", "a", "v"}) == ok());
     CHECK(h.run({"COPY", "a", "a"}) == err("ERR source and destination objects are the same"));
-    CHECK(h.run({"COPY", "a", "a", "DB", "0"}) == err("ERR source and destination objects are the same"));
-    CHECK(h.run({"COPY", "nope", "nope"}) == err("ERR source and destination objects are the same"));
+    CHECK(h.run({"COPY", "a", "a", "DB", "0"}) ==
+          err("ERR source and destination objects are the same"));
+    CHECK(h.run({"COPY", "nope", "nope"}) ==
+          err("ERR source and destination objects are the same"));
     CHECK(h.run({"COPY", "a", "x", "DB", "16"}) == err("ERR DB index is out of range"));
     CHECK(h.run({"COPY", "a", "x", "DB", "-1"}) == err("ERR DB index is out of range"));
-    CHECK(h.run({"COPY", "a", "x", "DB", "abc"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"COPY", "a", "x", "DB", "2147483648"}) == err("ERR value is out of range, value must between -2147483648 and 2147483647"));
-    CHECK(h.run({"COPY", "a", "x", "DB"}) == err("ERR syntax error"));
-    CHECK(h.run({"COPY", "a", "x", "foo"}) == err("ERR syntax error"));
-    CHECK(h.run({"COPY", "a", "x", "REPLACE", "foo"}) == err("ERR syntax error"));
-    CHECK(h.run({"COPY", "a"}) == err("ERR wrong number of arguments for 'copy' command"));
+    CHECK(h.run({"COPY", "a", "x", "DB", "abc"}) == not_integer());
+    CHECK(h.run({"COPY", "a", "x", "DB", "2147483648"}) ==
+          err("ERR value is out of range, value must between -2147483648 and 2147483647"));
+    CHECK(h.run({"COPY", "a", "x", "DB"}) == syntax_error());
+    CHECK(h.run({"COPY", "a", "x", "foo"}) == syntax_error());
+    CHECK(h.run({"COPY", "a", "x", "REPLACE", "foo"}) == syntax_error());
+    CHECK(h.run({"COPY", "a"}) == arity_error("copy"));
 }
 
 TEST_CASE("keys: EXPIRE, PEXPIRE and TTL, PTTL") {
@@ -207,33 +210,44 @@ TEST_CASE("keys: EXPIRE NX, XX, GT and LT") {
 TEST_CASE("keys: EXPIRE option errors") {
     Harness h;
     CHECK(h.run({"SET", "k", "v", "EX", "100"}) == ok());
-    CHECK(h.run({"EXPIRE", "k", "10", "NX", "XX"}) == err("ERR NX and XX, GT or LT options at the same time are not compatible"));
-    CHECK(h.run({"EXPIRE", "k", "10", "NX", "GT"}) == err("ERR NX and XX, GT or LT options at the same time are not compatible"));
-    CHECK(h.run({"EXPIRE", "k", "10", "NX", "LT"}) == err("ERR NX and XX, GT or LT options at the same time are not compatible"));
-    CHECK(h.run({"EXPIRE", "k", "10", "GT", "LT"}) == err("ERR GT and LT options at the same time are not compatible"));
+    CHECK(h.run({"EXPIRE", "k", "10", "NX", "XX"}) ==
+          err("ERR NX and XX, GT or LT options at the same time are not compatible"));
+    CHECK(h.run({"EXPIRE", "k", "10", "NX", "GT"}) ==
+          err("ERR NX and XX, GT or LT options at the same time are not compatible"));
+    CHECK(h.run({"EXPIRE", "k", "10", "NX", "LT"}) ==
+          err("ERR NX and XX, GT or LT options at the same time are not compatible"));
+    CHECK(h.run({"EXPIRE", "k", "10", "GT", "LT"}) ==
+          err("ERR GT and LT options at the same time are not compatible"));
     CHECK(h.run({"EXPIRE", "k", "10", "foo"}) == err("ERR Unsupported option foo"));
     CHECK(h.run({"EXPIRE", "k", "abc", "foo"}) == err("ERR Unsupported option foo"));
-    CHECK(h.run({"EXPIRE", "k", "abc"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"EXPIRE", "k", "1.5"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"EXPIRE", "k", ""}) == err("ERR value is not an integer or out of range"));
+    CHECK(h.run({"EXPIRE", "k", "abc"}) == not_integer());
+    CHECK(h.run({"EXPIRE", "k", "1.5"}) == not_integer());
+    CHECK(h.run({"EXPIRE", "k", ""}) == not_integer());
     CHECK(h.run({"EXPIRE", "nope", "10", "foo"}) == err("ERR Unsupported option foo"));
-    CHECK(h.run({"EXPIRE", "nope", "abc"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"PEXPIRE", "k", "10", "GT", "LT"}) == err("ERR GT and LT options at the same time are not compatible"));
-    CHECK(h.run({"EXPIREAT", "k", "10", "NX", "XX"}) == err("ERR NX and XX, GT or LT options at the same time are not compatible"));
+    CHECK(h.run({"EXPIRE", "nope", "abc"}) == not_integer());
+    CHECK(h.run({"PEXPIRE", "k", "10", "GT", "LT"}) ==
+          err("ERR GT and LT options at the same time are not compatible"));
+    CHECK(h.run({"EXPIREAT", "k", "10", "NX", "XX"}) ==
+          err("ERR NX and XX, GT or LT options at the same time are not compatible"));
     CHECK(h.run({"PEXPIREAT", "k", "10", "bar"}) == err("ERR Unsupported option bar"));
     CHECK(h.run({"TTL", "k"}) == integer(100));
-    CHECK(h.run({"EXPIRE"}) == err("ERR wrong number of arguments for 'expire' command"));
-    CHECK(h.run({"EXPIRE", "k"}) == err("ERR wrong number of arguments for 'expire' command"));
+    CHECK(h.run({"EXPIRE"}) == arity_error("expire"));
+    CHECK(h.run({"EXPIRE", "k"}) == arity_error("expire"));
 }
 
 TEST_CASE("keys: EXPIRE overflow checks") {
     Harness h;
     CHECK(h.run({"SET", "q", "v"}) == ok());
-    CHECK(h.run({"EXPIRE", "q", "9223372036854775807"}) == err("ERR invalid expire time in 'expire' command"));
-    CHECK(h.run({"EXPIRE", "q", "9223372036854775"}) == err("ERR invalid expire time in 'expire' command"));
-    CHECK(h.run({"EXPIRE", "q", "-9223372036854775808"}) == err("ERR invalid expire time in 'expire' command"));
-    CHECK(h.run({"PEXPIRE", "q", "9223372036854775807"}) == err("ERR invalid expire time in 'pexpire' command"));
-    CHECK(h.run({"EXPIREAT", "q", "9223372036854775807"}) == err("ERR invalid expire time in 'expireat' command"));
+    CHECK(h.run({"EXPIRE", "q", "9223372036854775807"}) ==
+          err("ERR invalid expire time in 'expire' command"));
+    CHECK(h.run({"EXPIRE", "q", "9223372036854775"}) ==
+          err("ERR invalid expire time in 'expire' command"));
+    CHECK(h.run({"EXPIRE", "q", "-9223372036854775808"}) ==
+          err("ERR invalid expire time in 'expire' command"));
+    CHECK(h.run({"PEXPIRE", "q", "9223372036854775807"}) ==
+          err("ERR invalid expire time in 'pexpire' command"));
+    CHECK(h.run({"EXPIREAT", "q", "9223372036854775807"}) ==
+          err("ERR invalid expire time in 'expireat' command"));
     CHECK(h.run({"EXISTS", "q"}) == integer(1));
     CHECK(h.run({"EXPIREAT", "q", "9223372036854775"}) == integer(1));
     CHECK(h.run({"EXPIRETIME", "q"}) == integer(9223372036854775));
@@ -322,7 +336,7 @@ TEST_CASE("keys: PERSIST") {
     CHECK(h.run({"EXPIRE", "p", "100"}) == integer(1));
     CHECK(h.run({"PERSIST", "p"}) == integer(1));
     CHECK(h.run({"GET", "p"}) == bulk("v"));
-    CHECK(h.run({"PERSIST"}) == err("ERR wrong number of arguments for 'persist' command"));
+    CHECK(h.run({"PERSIST"}) == arity_error("persist"));
 }
 
 TEST_CASE("keys: KEYS matches glob patterns") {
@@ -335,8 +349,8 @@ TEST_CASE("keys: KEYS matches glob patterns") {
     CHECK(h.run({"KEYS", "other"}) == array({bulk("other")}));
     CHECK(h.run({"KEYS", "["}) == array({}));
     CHECK(h.run({"KEYS", "k\x01"}) == array({}));
-    CHECK(h.run({"KEYS"}) == err("ERR wrong number of arguments for 'keys' command"));
-    CHECK(h.run({"KEYS", "a", "b"}) == err("ERR wrong number of arguments for 'keys' command"));
+    CHECK(h.run({"KEYS"}) == arity_error("keys"));
+    CHECK(h.run({"KEYS", "a", "b"}) == arity_error("keys"));
 }
 
 TEST_CASE("keys: OBJECT subcommands") {
@@ -356,7 +370,8 @@ TEST_CASE("keys: OBJECT subcommands") {
     CHECK(h.run({"OBJECT", "REFCOUNT", "nope"}) == nil());
     CHECK(decode(h.run({"OBJECT", "IDLETIME", "s"})).integer() <= 1);
     CHECK(h.run({"OBJECT", "IDLETIME", "nope"}) == nil());
-    CHECK(h.run({"OBJECT", "FREQ", "s"}) == err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
+    CHECK(h.run({"OBJECT", "FREQ", "s"}) ==
+          err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     CHECK(h.run({"OBJECT", "FREQ", "nope"}) == nil());
     CHECK(h.run({"OBJECT", "HELP"}) == array({
               simple("OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"),
@@ -375,29 +390,29 @@ TEST_CASE("keys: OBJECT subcommands") {
               simple("HELP"),
               simple("    Prints this help.")}));
     CHECK(h.run({"OBJECT", "help"}) == h.run({"OBJECT", "HELP"}));
-    CHECK(h.run({"OBJECT"}) == err("ERR wrong number of arguments for 'object' command"));
+    CHECK(h.run({"OBJECT"}) == arity_error("object"));
     CHECK(h.run({"OBJECT", "foo"}) == err("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
     CHECK(h.run({"OBJECT", "foo", "bar"}) == err("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
-    CHECK(h.run({"OBJECT", "ENCODING"}) == err("ERR wrong number of arguments for 'object|encoding' command"));
-    CHECK(h.run({"OBJECT", "ENCODING", "a", "b"}) == err("ERR wrong number of arguments for 'object|encoding' command"));
-    CHECK(h.run({"OBJECT", "HELP", "x"}) == err("ERR wrong number of arguments for 'object|help' command"));
+    CHECK(h.run({"OBJECT", "ENCODING"}) == arity_error("object|encoding"));
+    CHECK(h.run({"OBJECT", "ENCODING", "a", "b"}) == arity_error("object|encoding"));
+    CHECK(h.run({"OBJECT", "HELP", "x"}) == arity_error("object|help"));
 }
 
 TEST_CASE("keys: SCAN argument errors") {
     Harness h;
     CHECK(h.run({"SET", "a", "1"}) == ok());
-    CHECK(h.run({"SCAN", "0", "COUNT", "0"}) == err("ERR syntax error"));
-    CHECK(h.run({"SCAN", "0", "COUNT", "-1"}) == err("ERR syntax error"));
-    CHECK(h.run({"SCAN", "0", "COUNT", "abc"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"SCAN", "0", "MATCH"}) == err("ERR syntax error"));
-    CHECK(h.run({"SCAN", "0", "TYPE"}) == err("ERR syntax error"));
-    CHECK(h.run({"SCAN", "0", "foo", "bar"}) == err("ERR syntax error"));
-    CHECK(h.run({"SCAN", "0", "foo"}) == err("ERR syntax error"));
+    CHECK(h.run({"SCAN", "0", "COUNT", "0"}) == syntax_error());
+    CHECK(h.run({"SCAN", "0", "COUNT", "-1"}) == syntax_error());
+    CHECK(h.run({"SCAN", "0", "COUNT", "abc"}) == not_integer());
+    CHECK(h.run({"SCAN", "0", "MATCH"}) == syntax_error());
+    CHECK(h.run({"SCAN", "0", "TYPE"}) == syntax_error());
+    CHECK(h.run({"SCAN", "0", "foo", "bar"}) == syntax_error());
+    CHECK(h.run({"SCAN", "0", "foo"}) == syntax_error());
     CHECK(h.run({"SCAN", "abc"}) == err("ERR invalid cursor"));
     CHECK(h.run({"SCAN", " 1"}) == err("ERR invalid cursor"));
     CHECK(h.run({"SCAN", "1.5"}) == err("ERR invalid cursor"));
     CHECK(h.run({"SCAN", "18446744073709551616"}) == err("ERR invalid cursor"));
-    CHECK(h.run({"SCAN"}) == err("ERR wrong number of arguments for 'scan' command"));
+    CHECK(h.run({"SCAN"}) == arity_error("scan"));
 }
 
 TEST_CASE("keys: SCAN MATCH and TYPE filter") {
@@ -421,7 +436,7 @@ TEST_CASE("keys: RANDOMKEY") {
     CHECK(h.run({"RANDOMKEY"}) == nil());
     CHECK(h.run({"SET", "only", "v"}) == ok());
     CHECK(h.run({"RANDOMKEY"}) == bulk("only"));
-    CHECK(h.run({"RANDOMKEY", "x"}) == err("ERR wrong number of arguments for 'randomkey' command"));
+    CHECK(h.run({"RANDOMKEY", "x"}) == arity_error("randomkey"));
 }
 
 namespace {

@@ -20,11 +20,11 @@ TEST_CASE("server: PING and ECHO") {
     CHECK(h.run({"PING"}) == simple("PONG"));
     CHECK(h.run({"PING", "hello"}) == bulk("hello"));
     CHECK(h.run({"PING", ""}) == bulk(""));
-    CHECK(h.run({"PING", "a", "b"}) == err("ERR wrong number of arguments for 'ping' command"));
+    CHECK(h.run({"PING", "a", "b"}) == arity_error("ping"));
     CHECK(h.run({"ECHO", "hi"}) == bulk("hi"));
     CHECK(h.run({"ECHO", ""}) == bulk(""));
-    CHECK(h.run({"ECHO"}) == err("ERR wrong number of arguments for 'echo' command"));
-    CHECK(h.run({"ECHO", "a", "b"}) == err("ERR wrong number of arguments for 'echo' command"));
+    CHECK(h.run({"ECHO"}) == arity_error("echo"));
+    CHECK(h.run({"ECHO", "a", "b"}) == arity_error("echo"));
 }
 
 TEST_CASE("server: command names are case-insensitive") {
@@ -44,8 +44,10 @@ TEST_CASE("server: command names are case-insensitive") {
 TEST_CASE("server: unknown commands and subcommands") {
     Harness h;
     CHECK(h.run({"FOOBAR"}) == err("ERR unknown command 'FOOBAR', with args beginning with: "));
-    CHECK(h.run({"FOOBAR", "a", "b", "c"}) == err("ERR unknown command 'FOOBAR', with args beginning with: 'a' 'b' 'c' "));
-    CHECK(h.run({"foo bar", "x"}) == err("ERR unknown command 'foo bar', with args beginning with: 'x' "));
+    CHECK(h.run({"FOOBAR", "a", "b", "c"}) ==
+          err("ERR unknown command 'FOOBAR', with args beginning with: 'a' 'b' 'c' "));
+    CHECK(h.run({"foo bar", "x"}) ==
+          err("ERR unknown command 'foo bar', with args beginning with: 'x' "));
     CHECK(h.run({"", "x"}) == err("ERR unknown command '', with args beginning with: 'x' "));
     CHECK(h.run({"CLIENT", "foo"}) == err("ERR unknown subcommand 'foo'. Try CLIENT HELP."));
     CHECK(h.run({"CLIENT", "foo", "bar"}) == err("ERR unknown subcommand 'foo'. Try CLIENT HELP."));
@@ -57,25 +59,25 @@ TEST_CASE("server: unknown commands and subcommands") {
 
 TEST_CASE("server: wrong arity for commands and subcommands") {
     Harness h;
-    CHECK(h.run({"GET"}) == err("ERR wrong number of arguments for 'get' command"));
-    CHECK(h.run({"SET", "k"}) == err("ERR wrong number of arguments for 'set' command"));
-    CHECK(h.run({"CLIENT"}) == err("ERR wrong number of arguments for 'client' command"));
-    CHECK(h.run({"CONFIG"}) == err("ERR wrong number of arguments for 'config' command"));
-    CHECK(h.run({"OBJECT"}) == err("ERR wrong number of arguments for 'object' command"));
-    CHECK(h.run({"CLIENT", "SETNAME"}) == err("ERR wrong number of arguments for 'client|setname' command"));
-    CHECK(h.run({"CLIENT", "SETNAME", "a", "b"}) == err("ERR wrong number of arguments for 'client|setname' command"));
-    CHECK(h.run({"CLIENT", "GETNAME", "x"}) == err("ERR wrong number of arguments for 'client|getname' command"));
-    CHECK(h.run({"CLIENT", "ID", "x"}) == err("ERR wrong number of arguments for 'client|id' command"));
-    CHECK(h.run({"CLIENT", "help", "x"}) == err("ERR wrong number of arguments for 'client|help' command"));
-    CHECK(h.run({"CONFIG", "GET"}) == err("ERR wrong number of arguments for 'config|get' command"));
-    CHECK(h.run({"CONFIG", "SET"}) == err("ERR wrong number of arguments for 'config|set' command"));
-    CHECK(h.run({"CONFIG", "SET", "maxclients"}) == err("ERR wrong number of arguments for 'config|set' command"));
-    CHECK(h.run({"CONFIG", "RESETSTAT", "x"}) == err("ERR wrong number of arguments for 'config|resetstat' command"));
-    CHECK(h.run({"COMMAND", "COUNT", "x"}) == err("ERR wrong number of arguments for 'command|count' command"));
-    CHECK(h.run({"COMMAND", "HELP", "x"}) == err("ERR wrong number of arguments for 'command|help' command"));
-    CHECK(h.run({"TIME", "x"}) == err("ERR wrong number of arguments for 'time' command"));
-    CHECK(h.run({"DBSIZE", "x"}) == err("ERR wrong number of arguments for 'dbsize' command"));
-    CHECK(h.run({"SELECT"}) == err("ERR wrong number of arguments for 'select' command"));
+    CHECK(h.run({"GET"}) == arity_error("get"));
+    CHECK(h.run({"SET", "k"}) == arity_error("set"));
+    CHECK(h.run({"CLIENT"}) == arity_error("client"));
+    CHECK(h.run({"CONFIG"}) == arity_error("config"));
+    CHECK(h.run({"OBJECT"}) == arity_error("object"));
+    CHECK(h.run({"CLIENT", "SETNAME"}) == arity_error("client|setname"));
+    CHECK(h.run({"CLIENT", "SETNAME", "a", "b"}) == arity_error("client|setname"));
+    CHECK(h.run({"CLIENT", "GETNAME", "x"}) == arity_error("client|getname"));
+    CHECK(h.run({"CLIENT", "ID", "x"}) == arity_error("client|id"));
+    CHECK(h.run({"CLIENT", "help", "x"}) == arity_error("client|help"));
+    CHECK(h.run({"CONFIG", "GET"}) == arity_error("config|get"));
+    CHECK(h.run({"CONFIG", "SET"}) == arity_error("config|set"));
+    CHECK(h.run({"CONFIG", "SET", "maxclients"}) == arity_error("config|set"));
+    CHECK(h.run({"CONFIG", "RESETSTAT", "x"}) == arity_error("config|resetstat"));
+    CHECK(h.run({"COMMAND", "COUNT", "x"}) == arity_error("command|count"));
+    CHECK(h.run({"COMMAND", "HELP", "x"}) == arity_error("command|help"));
+    CHECK(h.run({"TIME", "x"}) == arity_error("time"));
+    CHECK(h.run({"DBSIZE", "x"}) == arity_error("dbsize"));
+    CHECK(h.run({"SELECT"}) == arity_error("select"));
     CHECK(h.run({"HELLO", "3", "AUTH"}) == err("ERR Syntax error in HELLO option 'AUTH'"));
 }
 
@@ -89,10 +91,11 @@ TEST_CASE("server: SELECT switches databases within range") {
     CHECK(h.run({"GET", "a"}) == bulk("one"));
     CHECK(h.run({"SELECT", "16"}) == err("ERR DB index is out of range"));
     CHECK(h.run({"SELECT", "-1"}) == err("ERR DB index is out of range"));
-    CHECK(h.run({"SELECT", "abc"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"SELECT", "1.5"}) == err("ERR value is not an integer or out of range"));
-    CHECK(h.run({"SELECT", "2147483648"}) == err("ERR value is out of range, value must between -2147483648 and 2147483647"));
-    CHECK(h.run({"SELECT", " 1"}) == err("ERR value is not an integer or out of range"));
+    CHECK(h.run({"SELECT", "abc"}) == not_integer());
+    CHECK(h.run({"SELECT", "1.5"}) == not_integer());
+    CHECK(h.run({"SELECT", "2147483648"}) ==
+          err("ERR value is out of range, value must between -2147483648 and 2147483647"));
+    CHECK(h.run({"SELECT", " 1"}) == not_integer());
     CHECK(h.run({"SELECT", "0"}) == ok());
     CHECK(h.run({"GET", "a"}) == nil());
 }
@@ -128,21 +131,23 @@ TEST_CASE("server: DBSIZE, FLUSHDB and FLUSHALL") {
 TEST_CASE("server: FLUSHDB and FLUSHALL syntax errors") {
     Harness h;
     CHECK(h.run({"SET", "a", "1"}) == ok());
-    CHECK(h.run({"FLUSHDB", "foo"}) == err("ERR syntax error"));
-    CHECK(h.run({"FLUSHDB", "ASYNC", "SYNC"}) == err("ERR syntax error"));
-    CHECK(h.run({"FLUSHALL", "foo"}) == err("ERR syntax error"));
-    CHECK(h.run({"FLUSHALL", "async", "extra"}) == err("ERR syntax error"));
+    CHECK(h.run({"FLUSHDB", "foo"}) == syntax_error());
+    CHECK(h.run({"FLUSHDB", "ASYNC", "SYNC"}) == syntax_error());
+    CHECK(h.run({"FLUSHALL", "foo"}) == syntax_error());
+    CHECK(h.run({"FLUSHALL", "async", "extra"}) == syntax_error());
     CHECK(h.run({"DBSIZE"}) == integer(1));
 }
 
 TEST_CASE("server: AUTH without requirepass") {
     Harness h;
-    CHECK(h.run({"AUTH"}) == err("ERR wrong number of arguments for 'auth' command"));
-    CHECK(h.run({"AUTH", "pw"}) == err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+    CHECK(h.run({"AUTH"}) == arity_error("auth"));
+    CHECK(h.run({"AUTH", "pw"}) ==
+          err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
     CHECK(h.run({"AUTH", "default", "pw"}) == ok());
     CHECK(h.run({"AUTH", "default", ""}) == ok());
-    CHECK(h.run({"AUTH", "nobody", "pw"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
-    CHECK(h.run({"AUTH", "a", "b", "c"}) == err("ERR syntax error"));
+    CHECK(h.run({"AUTH", "nobody", "pw"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"AUTH", "a", "b", "c"}) == syntax_error());
 }
 
 TEST_CASE("server: HELLO errors") {
@@ -154,12 +159,17 @@ TEST_CASE("server: HELLO errors") {
     CHECK(h.run({"HELLO", "abc"}) == err("ERR Protocol version is not an integer or out of range"));
     CHECK(h.run({"HELLO", "3.0"}) == err("ERR Protocol version is not an integer or out of range"));
     CHECK(h.run({"HELLO", "2", "foo"}) == err("ERR Syntax error in HELLO option 'foo'"));
-    CHECK(h.run({"HELLO", "2", "AUTH", "default"}) == err("ERR Syntax error in HELLO option 'AUTH'"));
+    CHECK(h.run({"HELLO", "2", "AUTH", "default"}) ==
+          err("ERR Syntax error in HELLO option 'AUTH'"));
     CHECK(h.run({"HELLO", "2", "SETNAME"}) == err("ERR Syntax error in HELLO option 'SETNAME'"));
-    CHECK(h.run({"HELLO", "2", "AUTH", "nobody", "pw"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
-    CHECK(h.run({"HELLO", "2", "SETNAME", "bad name"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
-    CHECK(h.run({"HELLO", "2", "AUTH", "nobody", "pw", "foo"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
-    CHECK(h.run({"HELLO", "2", "SETNAME", "bad name", "AUTH", "nobody", "pw"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"HELLO", "2", "AUTH", "nobody", "pw"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"HELLO", "2", "SETNAME", "bad name"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"HELLO", "2", "AUTH", "nobody", "pw", "foo"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"HELLO", "2", "SETNAME", "bad name", "AUTH", "nobody", "pw"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
     CHECK(h.run({"CLIENT", "GETNAME"}) == nil());
 }
 
@@ -170,9 +180,12 @@ TEST_CASE("server: CLIENT SETNAME and GETNAME") {
     CHECK(h.run({"CLIENT", "GETNAME"}) == bulk("myname"));
     CHECK(h.run({"CLIENT", "SETNAME", ""}) == ok());
     CHECK(h.run({"CLIENT", "GETNAME"}) == nil());
-    CHECK(h.run({"CLIENT", "SETNAME", "a b"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
-    CHECK(h.run({"CLIENT", "SETNAME", "a\nb"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
-    CHECK(h.run({"CLIENT", "SETNAME", "caf\xc3\xa9"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"CLIENT", "SETNAME", "a b"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"CLIENT", "SETNAME", "a\nb"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"CLIENT", "SETNAME", "caf\xc3\xa9"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
     CHECK(h.run({"CLIENT", "SETNAME", "~!@#"}) == ok());
     CHECK(h.run({"CLIENT", "GETNAME"}) == bulk("~!@#"));
     h.run({"HELLO", "2", "SETNAME", "viahello"});
@@ -186,17 +199,17 @@ TEST_CASE("server: CLIENT LIST options") {
     CHECK(h.run({"CLIENT", "LIST", "TYPE", "master"}) == bulk(""));
     CHECK(h.run({"CLIENT", "LIST", "TYPE", "replica"}) == bulk(""));
     CHECK(h.run({"CLIENT", "LIST", "TYPE", "slave"}) == bulk(""));
-    CHECK(h.run({"CLIENT", "LIST", "foo"}) == err("ERR syntax error"));
+    CHECK(h.run({"CLIENT", "LIST", "foo"}) == syntax_error());
     CHECK(h.run({"CLIENT", "LIST", "ID", "abc"}) == err("ERR Invalid client ID"));
     CHECK(h.run({"CLIENT", "LIST", "ID", "1.5"}) == err("ERR Invalid client ID"));
     CHECK(h.run({"CLIENT", "LIST", "ID", "0"}) == bulk(""));
     CHECK(h.run({"CLIENT", "LIST", "ID", "-1"}) == bulk(""));
     CHECK(h.run({"CLIENT", "LIST", "ID", "99999"}) == bulk(""));
     CHECK(h.run({"CLIENT", "LIST", "ID", "99999", "abc"}) == err("ERR Invalid client ID"));
-    CHECK(h.run({"CLIENT", "LIST", "TYPE"}) == err("ERR syntax error"));
-    CHECK(h.run({"CLIENT", "LIST", "ID"}) == err("ERR syntax error"));
-    CHECK(h.run({"CLIENT", "LIST", "TYPE", "normal", "ID", "1"}) == err("ERR syntax error"));
-    CHECK(h.run({"CLIENT", "LIST", "TYPE", "NORMAL", "extra"}) == err("ERR syntax error"));
+    CHECK(h.run({"CLIENT", "LIST", "TYPE"}) == syntax_error());
+    CHECK(h.run({"CLIENT", "LIST", "ID"}) == syntax_error());
+    CHECK(h.run({"CLIENT", "LIST", "TYPE", "normal", "ID", "1"}) == syntax_error());
+    CHECK(h.run({"CLIENT", "LIST", "TYPE", "NORMAL", "extra"}) == syntax_error());
 }
 
 TEST_CASE("server: CONFIG GET matches names and globs") {
@@ -233,10 +246,12 @@ TEST_CASE("server: CONFIG SET changes values, all or nothing") {
     CHECK(h.run({"CONFIG", "SET", "hz", "11", "maxclients", "5000"}) == ok());
     CHECK(h.run({"CONFIG", "GET", "hz"}) == array({bulk("hz"), bulk("11")}));
     CHECK(h.run({"CONFIG", "GET", "maxclients"}) == array({bulk("maxclients"), bulk("5000")}));
-    CHECK(h.run({"CONFIG", "SET", "maxclients", "6000", "hz", "abc"}) == err("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"));
+    CHECK(h.run({"CONFIG", "SET", "maxclients", "6000", "hz", "abc"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"));
     CHECK(h.run({"CONFIG", "GET", "maxclients"}) == array({bulk("maxclients"), bulk("5000")}));
     CHECK(h.run({"CONFIG", "GET", "hz"}) == array({bulk("hz"), bulk("11")}));
-    CHECK(h.run({"CONFIG", "SET", "hz", "15", "nosuch", "1"}) == err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
+    CHECK(h.run({"CONFIG", "SET", "hz", "15", "nosuch", "1"}) ==
+          err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
     CHECK(h.run({"CONFIG", "GET", "hz"}) == array({bulk("hz"), bulk("11")}));
     CHECK(h.run({"CONFIG", "SET", "loglevel", "WARNING"}) == ok());
     CHECK(h.run({"CONFIG", "GET", "loglevel"}) == array({bulk("loglevel"), bulk("warning")}));
@@ -253,16 +268,25 @@ TEST_CASE("server: CONFIG SET changes values, all or nothing") {
 
 TEST_CASE("server: CONFIG SET errors") {
     Harness h;
-    CHECK(h.run({"CONFIG", "SET", "maxclients", "10", "hz"}) == err("ERR syntax error"));
-    CHECK(h.run({"CONFIG", "SET", "nosuchparam", "1"}) == err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuchparam'"));
-    CHECK(h.run({"CONFIG", "SET", "NoSuch", "1"}) == err("ERR Unknown option or number of arguments for CONFIG SET - 'NoSuch'"));
-    CHECK(h.run({"CONFIG", "SET", "databases", "4"}) == err("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"));
-    CHECK(h.run({"CONFIG", "SET", "maxclients", "abc"}) == err("ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"));
-    CHECK(h.run({"CONFIG", "SET", "hz", "abc"}) == err("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"));
-    CHECK(h.run({"CONFIG", "SET", "hz", "20", "hz", "30"}) == err("ERR CONFIG SET failed (possibly related to argument 'hz') - duplicate parameter"));
-    CHECK(h.run({"CONFIG", "SET", "hz", "20", "HZ", "30"}) == err("ERR CONFIG SET failed (possibly related to argument 'HZ') - duplicate parameter"));
-    CHECK(h.run({"CONFIG", "SET", "proto-max-bulk-len", "abc"}) == err("ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be a memory value"));
-    CHECK(h.run({"CONFIG", "SET", "nosuch", "1", "hz", "abc"}) == err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
+    CHECK(h.run({"CONFIG", "SET", "maxclients", "10", "hz"}) == syntax_error());
+    CHECK(h.run({"CONFIG", "SET", "nosuchparam", "1"}) ==
+          err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuchparam'"));
+    CHECK(h.run({"CONFIG", "SET", "NoSuch", "1"}) ==
+          err("ERR Unknown option or number of arguments for CONFIG SET - 'NoSuch'"));
+    CHECK(h.run({"CONFIG", "SET", "databases", "4"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"));
+    CHECK(h.run({"CONFIG", "SET", "maxclients", "abc"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"));
+    CHECK(h.run({"CONFIG", "SET", "hz", "abc"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"));
+    CHECK(h.run({"CONFIG", "SET", "hz", "20", "hz", "30"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'hz') - duplicate parameter"));
+    CHECK(h.run({"CONFIG", "SET", "hz", "20", "HZ", "30"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'HZ') - duplicate parameter"));
+    CHECK(h.run({"CONFIG", "SET", "proto-max-bulk-len", "abc"}) ==
+          err("ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be a memory value"));
+    CHECK(h.run({"CONFIG", "SET", "nosuch", "1", "hz", "abc"}) ==
+          err("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
     CHECK(h.run({"CONFIG", "GET", "hz"}) == array({bulk("hz"), bulk("10")}));
 }
 
@@ -289,9 +313,11 @@ TEST_CASE("server: COMMAND INFO and DOCS for unknown names, COMMAND HELP") {
 
 TEST_CASE("server: HELLO sets the name only when the whole command succeeds") {
     Harness h;
-    CHECK(h.run({"HELLO", "2", "SETNAME", "good", "foo"}) == err("ERR Syntax error in HELLO option 'foo'"));
+    CHECK(h.run({"HELLO", "2", "SETNAME", "good", "foo"}) ==
+          err("ERR Syntax error in HELLO option 'foo'"));
     CHECK(h.run({"CLIENT", "GETNAME"}) == bulk("good"));
-    CHECK(h.run({"HELLO", "2", "SETNAME", "first", "SETNAME", "bad name"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"HELLO", "2", "SETNAME", "first", "SETNAME", "bad name"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
     CHECK(h.run({"CLIENT", "GETNAME"}) == bulk("first"));
     h.run({"HELLO", "2", "SETNAME", "first", "SETNAME", "second"});
     CHECK(h.run({"CLIENT", "GETNAME"}) == bulk("second"));
@@ -308,21 +334,28 @@ TEST_CASE("server: requirepass: commands need AUTH first") {
     CHECK(h.run({"CONFIG", "GET", "hz"}) == err("NOAUTH Authentication required."));
     CHECK(h.run({"SELECT", "1"}) == err("NOAUTH Authentication required."));
     CHECK(h.run({"FOOBAR"}) == err("ERR unknown command 'FOOBAR', with args beginning with: "));
-    CHECK(h.run({"GET"}) == err("ERR wrong number of arguments for 'get' command"));
+    CHECK(h.run({"GET"}) == arity_error("get"));
     CHECK(h.run({"CLIENT", "foo"}) == err("ERR unknown subcommand 'foo'. Try CLIENT HELP."));
-    CHECK(h.run({"CLIENT", "SETNAME"}) == err("ERR wrong number of arguments for 'client|setname' command"));
-    CHECK(h.run({"HELLO"}) == err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
-    CHECK(h.run({"HELLO", "3"}) == err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
-    CHECK(h.run({"HELLO", "2", "SETNAME", "x"}) == err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
+    CHECK(h.run({"CLIENT", "SETNAME"}) == arity_error("client|setname"));
+    CHECK(h.run({"HELLO"}) ==
+          err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
+    CHECK(h.run({"HELLO", "3"}) ==
+          err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
+    CHECK(h.run({"HELLO", "2", "SETNAME", "x"}) ==
+          err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"));
     CHECK(h.run({"CLIENT", "GETNAME"}) == err("NOAUTH Authentication required."));
-    CHECK(h.run({"AUTH", "wrong"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
-    CHECK(h.run({"AUTH", "default", "wrong"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
-    CHECK(h.run({"AUTH", "nobody", "pw"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
-    CHECK(h.run({"AUTH", "a", "b", "c"}) == err("ERR syntax error"));
+    CHECK(h.run({"AUTH", "wrong"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"AUTH", "default", "wrong"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"AUTH", "nobody", "pw"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"AUTH", "a", "b", "c"}) == syntax_error());
     CHECK(h.run({"GET", "k"}) == err("NOAUTH Authentication required."));
     CHECK(h.run({"AUTH", "pw"}) == ok());
     CHECK(h.run({"GET", "k"}) == nil());
-    CHECK(h.run({"AUTH", "wrong"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"AUTH", "wrong"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
     CHECK(h.run({"GET", "k"}) == nil());
     CHECK(h.run({"AUTH", "default", "pw"}) == ok());
 }
@@ -331,15 +364,19 @@ TEST_CASE("server: requirepass: HELLO AUTH authenticates, also when a later opti
     Harness h;
     h.config.set_requirepass("pw");
     h.client.authenticated = false;
-    CHECK(h.run({"HELLO", "2", "AUTH", "default", "wrong"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"HELLO", "2", "AUTH", "default", "wrong"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
     CHECK(h.run({"GET", "k"}) == err("NOAUTH Authentication required."));
-    CHECK(h.run({"HELLO", "2", "AUTH", "default", "pw", "foo"}) == err("ERR Syntax error in HELLO option 'foo'"));
+    CHECK(h.run({"HELLO", "2", "AUTH", "default", "pw", "foo"}) ==
+          err("ERR Syntax error in HELLO option 'foo'"));
     CHECK(h.run({"GET", "k"}) == nil());
     h.client.authenticated = false;
-    CHECK(h.run({"HELLO", "2", "AUTH", "default", "pw", "SETNAME", "bad name"}) == err("ERR Client names cannot contain spaces, newlines or special characters."));
+    CHECK(h.run({"HELLO", "2", "AUTH", "default", "pw", "SETNAME", "bad name"}) ==
+          err("ERR Client names cannot contain spaces, newlines or special characters."));
     CHECK(h.run({"GET", "k"}) == nil());
     h.client.authenticated = false;
-    CHECK(h.run({"HELLO", "2", "SETNAME", "early", "AUTH", "default", "wrong"}) == err("WRONGPASS invalid username-password pair or user is disabled."));
+    CHECK(h.run({"HELLO", "2", "SETNAME", "early", "AUTH", "default", "wrong"}) ==
+          err("WRONGPASS invalid username-password pair or user is disabled."));
     CHECK(h.run({"CLIENT", "GETNAME"}) == err("NOAUTH Authentication required."));
     h.run({"HELLO", "2", "SETNAME", "named", "AUTH", "default", "pw"});
     CHECK(h.run({"CLIENT", "GETNAME"}) == bulk("named"));
