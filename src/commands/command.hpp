@@ -93,6 +93,9 @@ struct CommandContext {
     Entry* find_in(std::string_view key, int db);
     // Lookup that leaves the access time alone (TYPE, TTL, EXISTS, OBJECT: Redis's NOTOUCH).
     Entry* peek(std::string_view key);
+    // Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts a keyspace hit or miss, as every
+    // read does, but leaves the access time alone (EXISTS, TYPE, TTL, OBJECT).
+    Entry* peek_read(std::string_view key);
     // Lookup for reading: counts keyspace hits/misses and refreshes the access time.
     Entry* find_read(std::string_view key);
     std::pair<Entry*, bool> find_or_create(std::string_view key) { return find_or_create_in(key, db()); }

@@ -191,6 +191,13 @@ Entry* CommandContext::peek(std::string_view key) {
     return keyspace(h, db()).find(key, h, now_ms);
 }
 
+Entry* CommandContext::peek_read(std::string_view key) {
+    Entry* e = peek(key);
+    ShardStats& st = shard_stats(hash_of(key));
+    ++(e ? st.keyspace_hits : st.keyspace_misses);
+    return e;
+}
+
 Entry* CommandContext::find_read(std::string_view key) {
     const std::uint64_t h = hash_of(key);
     Entry* e = keyspace(h, db()).find(key, h, now_ms);

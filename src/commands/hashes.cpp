@@ -204,6 +204,21 @@ void reply_field(CommandContext& c, std::string_view field, const std::string& v
     if (with_values) c.out.bulk(value);
 }
 
+// A negative count may repeat fields without limit, and the whole reply is built before a
+// byte is sent: HRANDFIELD h -4611686018427387903 would need exabytes (real Redis gets
+// OOM-killed). Refuse replies estimated above 1 GiB, from the sizes of a few sampled fields.
+bool repeated_sample_too_large(const HashValue& h, std::size_t wanted, bool with_values) {
+    constexpr std::size_t kMaxReplyBytes = std::size_t{1} << 30;
+    constexpr int kSamples = 8;
+    std::size_t sampled = 0;
+    for (int i = 0; i < kSamples; ++i) {
+        const FieldNode* n = h.fields().random_node(rng());
+        sampled += n->key.size() + 16 + (with_values ? n->value.size() + 16 : 0);
+    }
+    const std::size_t per_element = std::max<std::size_t>(sampled / kSamples, 1);
+    return wanted > kMaxReplyBytes / per_element;
+}
+
 // HRANDFIELD with a count: negative counts may repeat fields, positive ones never do.
 void hrandfield_with_count(CommandContext& c, std::int64_t count, bool with_values) {
     bool replied = false;
@@ -217,6 +232,10 @@ void hrandfield_with_count(CommandContext& c, std::int64_t count, bool with_valu
     const auto wanted = static_cast<std::size_t>(unique ? count : -count);
     const bool resp3_pairs = with_values && c.out.protocol() == 3;
     auto header = [&](std::size_t n) { c.out.array(with_values && !resp3_pairs ? n * 2 : n); };
+    if (!unique && repeated_sample_too_large(*h, wanted, with_values)) {
+        c.out.error("ERR value is out of range");
+        return;
+    }
     if (!unique || wanted == 1) {
         header(wanted);
         for (std::size_t i = 0; i < wanted; ++i) {

@@ -23,15 +23,6 @@ std::mt19937_64& rng() {
     return gen;
 }
 
-// Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts a keyspace hit or miss, as every
-// read does, but leaves the access time alone (EXISTS, TYPE, TTL, OBJECT).
-Entry* peek_read(CommandContext& c, std::string_view key) {
-    Entry* e = c.peek(key);
-    ShardStats& stats = c.shard_stats(c.hash_of(key));
-    ++(e ? stats.keyspace_hits : stats.keyspace_misses);
-    return e;
-}
-
 void del_command(CommandContext& c) {
     std::int64_t deleted = 0;
     for (std::size_t i = 1; i < c.argc(); ++i)
@@ -42,7 +33,7 @@ void del_command(CommandContext& c) {
 void exists_command(CommandContext& c) {
     std::int64_t found = 0;
     for (std::size_t i = 1; i < c.argc(); ++i)
-        if (peek_read(c, c.arg(i))) ++found;
+        if (c.peek_read(c.arg(i))) ++found;
     c.out.integer(found);
 }
 
@@ -54,7 +45,7 @@ void touch_command(CommandContext& c) {
 }
 
 void type_command(CommandContext& c) {
-    Entry* e = peek_read(c, c.arg(1));
+    Entry* e = c.peek_read(c.arg(1));
     c.out.simple(e ? type_name(type_of(e->value)) : "none");
 }
 
@@ -64,7 +55,7 @@ void for_each_live_key(CommandContext& c, F&& fn) {
     for (std::size_t s = 0; s < c.store.shard_count(); ++s) {
         c.store.shard(s).dbs[static_cast<std::size_t>(c.db())].dict().for_each(
             [&](std::string_view key, const Entry& e) {
-                if (e.expire_at_ms == 0 || e.expire_at_ms > c.now_ms) fn(key, e);
+                if (!is_expired(e, c.now_ms)) fn(key, e);
             });
     }
 }
@@ -105,7 +96,7 @@ void scan_command(CommandContext& c) {
     std::vector<std::string_view> keys;
     std::int64_t budget = o.count * 10;
     auto collect = [&](std::string_view key, const Entry& e) {
-        if (e.expire_at_ms != 0 && e.expire_at_ms <= c.now_ms) return;
+        if (is_expired(e, c.now_ms)) return;
         if (o.use_pattern && !glob_match(o.pattern, key)) return;
         if (o.has_type && !option_is(o.type, type_name(type_of(e.value)))) return;
         keys.push_back(key);
@@ -137,7 +128,7 @@ void randomkey_command(CommandContext& c) {
                 continue;
             }
             auto* node = ks.dict().random_node(rng());
-            if (node->value.expire_at_ms == 0 || node->value.expire_at_ms > c.now_ms) {
+            if (!is_expired(node->value, c.now_ms)) {
                 c.out.bulk(node->key);
                 return;
             }
@@ -293,7 +284,7 @@ void pexpireat_command(CommandContext& c) { expire_generic(c, 0, false); }
 enum class TtlOutput { relative_seconds, relative_ms, absolute_seconds, absolute_ms };
 
 void ttl_generic(CommandContext& c, TtlOutput output) {
-    Entry* e = peek_read(c, c.arg(1));
+    Entry* e = c.peek_read(c.arg(1));
     if (!e) {
         c.out.integer(-2);
         return;
@@ -327,13 +318,13 @@ void persist_command(CommandContext& c) {
 // --- OBJECT -------------------------------------------------------------------------------
 
 void object_encoding_command(CommandContext& c) {
-    Entry* e = peek_read(c, c.arg(2));
+    Entry* e = c.peek_read(c.arg(2));
     if (e) c.out.bulk(encoding_name(e->value));
     else c.out.null();
 }
 
 void object_refcount_command(CommandContext& c) {
-    Entry* e = peek_read(c, c.arg(2));
+    Entry* e = c.peek_read(c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -345,7 +336,7 @@ void object_refcount_command(CommandContext& c) {
 }
 
 void object_idletime_command(CommandContext& c) {
-    Entry* e = peek_read(c, c.arg(2));
+    Entry* e = c.peek_read(c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -355,7 +346,7 @@ void object_idletime_command(CommandContext& c) {
 }
 
 void object_freq_command(CommandContext& c) {
-    Entry* e = peek_read(c, c.arg(2));
+    Entry* e = c.peek_read(c.arg(2));
     if (!e) {
         c.out.null();
         return;

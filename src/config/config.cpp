@@ -41,8 +41,9 @@ Result<std::int64_t> parse_int_in(std::string_view s, std::int64_t lo, std::int6
 Result<std::int64_t> parse_memory_at_least(std::string_view s, std::int64_t lo) {
     auto v = parse_memory(s);
     if (!v) return v;
-    if (v.value() < lo) return fail("argument must be a memory value of at least " +
-                                       std::to_string(lo) + " bytes");
+    if (v.value() < lo)
+        return fail("argument must be between " + std::to_string(lo) + " and " +
+                    std::to_string(INT64_MAX) + " inclusive");
     return v;
 }
 
@@ -119,17 +120,16 @@ const std::vector<Param>& params() {
               [](const Config& c) { return std::string(Config::kLogLevels[c.loglevel.load()]); },
               [](Config& c, std::string_view v) -> Result<void> {
                   std::string l = lower(v);
-                  for (int i = 0; i < 5; ++i)
+                  for (int i = 0; i < static_cast<int>(std::size(Config::kLogLevels)); ++i)
                       if (Config::kLogLevels[i] == l) {
                           c.loglevel = i;
                           return success();
                       }
-                  return fail(("argument(s) must be one of the following: debug, "
-                                             "verbose, notice, warning, nothing"));
+                  return fail(std::string("argument(s) must be one of the following: debug, verbose, notice, warning"));
               }},
         Param{"maxclients", true, [](const Config& c) { return std::to_string(c.maxclients.load()); },
               [](Config& c, std::string_view v) -> Result<void> {
-                  auto n = parse_int_in(v, 1, 1000000);
+                  auto n = parse_int_in(v, 1, 4294967295LL);
                   if (!n) return fail(n.error().message);
                   c.maxclients = n.value();
                   return success();
@@ -144,9 +144,9 @@ const std::vector<Param>& params() {
                             1024 * 1024),
         Param{"hz", true, [](const Config& c) { return std::to_string(c.hz.load()); },
               [](Config& c, std::string_view v) -> Result<void> {
-                  auto n = parse_int(v);
+                  auto n = parse_int_in(v, 0, INT32_MAX);
                   if (!n) return fail(n.error().message);
-                  // Redis clamps hz into 1..500 rather than refusing.
+                  // Redis accepts 0..INT_MAX, then clamps what it uses into 1..500.
                   c.hz = static_cast<int>(std::clamp<std::int64_t>(n.value(), 1, 500));
                   return success();
               }},

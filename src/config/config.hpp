@@ -61,8 +61,7 @@ public:
 
     int effective_threads() const;
 
-    static constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning",
-                                                      "nothing"};
+    static constexpr std::string_view kLogLevels[] = {"debug", "verbose", "notice", "warning"};
 
 private:
     mutable std::mutex strings_mutex_;  // guards requirepass_

@@ -1,45 +1,72 @@
-// Follows Redis's processMultibulkBuffer / processInlineBuffer (networking.c) and
-// sdssplitargs (sds.c) closely, so the same bytes give the same commands and the same errors.
+// Follows Redis 7.0's processMultibulkBuffer / processInlineBuffer (networking.c) and
+// sdssplitargs (sds.c) closely, so the same bytes give the same commands and the same errors,
+// including the odd corners (checked against a real redis-server):
+//  - Redis looks for line ends with strchr() on its NUL-terminated query buffer, so a NUL
+//    byte before the '\r' / '\n' hides it: the line counts as unfinished until it is too long.
+//  - A header line only needs one byte after its '\r', and a bulk two bytes after its data;
+//    those bytes are skipped without checking that they are "\n" / "\r\n".
 #include "resp/parser.hpp"
 
-#include <cctype>
 #include <cstring>
 
 namespace corokv::resp {
 namespace {
 
-// Redis's string2ll, strict: optional '-', no '+', no leading zeros, no spaces.
+constexpr std::size_t npos = std::string_view::npos;
+
+// Position of the first `c` at or after `from`, as strchr() would see it: npos if there is
+// none, or if a NUL byte comes first.
+std::size_t find_in_c_string(std::string_view input, std::size_t from, char c) {
+    const char* begin = input.data() + from;
+    const std::size_t size = input.size() - from;
+    const auto* hit = static_cast<const char*>(std::memchr(begin, c, size));
+    const std::size_t searched = hit ? static_cast<std::size_t>(hit - begin) : size;
+    if (!hit || std::memchr(begin, '\0', searched)) return npos;
+    return from + searched;
+}
+
+// Redis's string2ll, strict: optional '-', no '+', no leading zeros, no spaces, at most 20
+// characters. "-0" is rejected like any other leading zero.
 bool parse_length(std::string_view s, std::int64_t& out) {
     if (s.empty() || s.size() > 20) return false;
-    if (s.size() == 1 && s[0] == '0') {
+    if (s == "0") {
         out = 0;
         return true;
     }
-    std::size_t i = 0;
-    bool negative = false;
-    if (s[0] == '-') {
-        negative = true;
-        if (++i == s.size()) return false;
+    const bool negative = s.front() == '-';
+    if (negative) s.remove_prefix(1);
+    if (s.empty() || s.front() < '1' || s.front() > '9') return false;
+    std::uint64_t value = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') return false;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (value > (UINT64_MAX - digit) / 10) return false;
+        value = value * 10 + digit;
     }
-    if (s[i] < '1' || s[i] > '9') return false;
-    std::uint64_t v = 0;
-    for (; i < s.size(); ++i) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        const auto digit = static_cast<std::uint64_t>(s[i] - '0');
-        if (v > (UINT64_MAX - digit) / 10) return false;
-        v = v * 10 + digit;
-    }
-    if (negative) {
-        if (v > static_cast<std::uint64_t>(INT64_MAX) + 1) return false;
-        out = static_cast<std::int64_t>(0 - v);
-        return true;
-    }
-    if (v > static_cast<std::uint64_t>(INT64_MAX)) return false;
-    out = static_cast<std::int64_t>(v);
+    constexpr auto int64_max = static_cast<std::uint64_t>(INT64_MAX);
+    if (value > int64_max + (negative ? 1 : 0)) return false;
+    out = negative ? static_cast<std::int64_t>(0 - value) : static_cast<std::int64_t>(value);
     return true;
 }
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+// Redis formats this error with "%c" and then turns newlines into spaces so that the reply
+// stays one line: "*1\r\n\r\n" gets "expected '$', got ' '".
+std::string unexpected_type_message(char found) {
+    if (found == '\r' || found == '\n') found = ' ';
+    std::string message = "expected '$', got '";
+    message.push_back(found);
+    message.push_back('\'');
+    return message;
+}
+
+// --- sdssplitargs ------------------------------------------------------------------------
+
+// isspace() in the C locale (Redis never sets LC_CTYPE), whatever locale this process uses.
+bool is_c_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Blanks before an argument are skipped with isspace(), but an unquoted argument ends only
+// at one of these: "a\vb" is one argument.
+bool ends_unquoted_argument(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -48,19 +75,116 @@ int hex_value(char c) {
     return -1;
 }
 
-// Finds the header line "<type><digits>\r\n" starting at `from`. Like Redis, it looks for the
-// '\r' and then only requires one more byte to be present.
-enum class LineScan { found, need_more, too_long };
-LineScan find_header_end(std::string_view input, std::size_t from, std::size_t max_len,
-                         std::size_t& cr) {
-    const void* p = std::memchr(input.data() + from, '\r', input.size() - from);
-    if (!p) return input.size() - from > max_len ? LineScan::too_long : LineScan::need_more;
-    cr = static_cast<std::size_t>(static_cast<const char*>(p) - input.data());
-    if (cr + 1 >= input.size()) return LineScan::need_more;  // the '\n' has not arrived yet
-    return LineScan::found;
+char unescape(char c) {
+    switch (c) {
+        case 'n': return '\n';
+        case 'r': return '\r';
+        case 't': return '\t';
+        case 'b': return '\b';
+        case 'a': return '\a';
+        default: return c;  // \\ \" and any unknown escape stand for the character itself
+    }
+}
+
+// Walks a line the way sdssplitargs walks its C string: reading past the end gives '\0'.
+class LineCursor {
+public:
+    explicit LineCursor(std::string_view line) : line_(line) {}
+    char peek(std::size_t ahead = 0) const {
+        return pos_ + ahead < line_.size() ? line_[pos_ + ahead] : '\0';
+    }
+    void advance(std::size_t n = 1) { pos_ += n; }
+
+private:
+    std::string_view line_;
+    std::size_t pos_ = 0;
+};
+
+// A closing quote must be followed by a blank or the end of the line: `"a"b` is an error.
+bool quote_closes_argument(const LineCursor& cursor) {
+    return cursor.peek() == '\0' || is_c_space(cursor.peek());
+}
+
+// Reads up to and including the closing '"'; false on a missing or misplaced closing quote.
+bool read_double_quoted(LineCursor& cursor, std::string& arg) {
+    for (;;) {
+        const char c = cursor.peek();
+        if (c == '\0') return false;
+        if (c == '\\' && cursor.peek(1) == 'x' && hex_value(cursor.peek(2)) >= 0 &&
+            hex_value(cursor.peek(3)) >= 0) {
+            arg.push_back(static_cast<char>(hex_value(cursor.peek(2)) * 16 + hex_value(cursor.peek(3))));
+            cursor.advance(4);
+        } else if (c == '\\' && cursor.peek(1) != '\0') {
+            arg.push_back(unescape(cursor.peek(1)));
+            cursor.advance(2);
+        } else if (c == '"') {
+            cursor.advance();
+            return quote_closes_argument(cursor);
+        } else {
+            arg.push_back(c);
+            cursor.advance();
+        }
+    }
+}
+
+// Single quotes know one escape only: \' (so '\n' is a backslash and an n).
+bool read_single_quoted(LineCursor& cursor, std::string& arg) {
+    for (;;) {
+        const char c = cursor.peek();
+        if (c == '\0') return false;
+        if (c == '\\' && cursor.peek(1) == '\'') {
+            arg.push_back('\'');
+            cursor.advance(2);
+        } else if (c == '\'') {
+            cursor.advance();
+            return quote_closes_argument(cursor);
+        } else {
+            arg.push_back(c);
+            cursor.advance();
+        }
+    }
+}
+
+// One argument; a quote may start after unquoted characters (`a"b c"` is "ab c") and then
+// ends the argument.
+bool read_argument(LineCursor& cursor, std::string& arg) {
+    for (;;) {
+        const char c = cursor.peek();
+        if (c == '\0' || ends_unquoted_argument(c)) return true;
+        cursor.advance();
+        if (c == '"') return read_double_quoted(cursor, arg);
+        if (c == '\'') return read_single_quoted(cursor, arg);
+        arg.push_back(c);
+    }
+}
+
+// Splits `line` (which must not contain NUL) into args[0, count). Strings already in `args`
+// are reused, so a connection sending inline commands stops allocating once warmed up.
+bool split_reusing(std::string_view line, std::vector<std::string>& args, std::size_t& count) {
+    count = 0;
+    LineCursor cursor(line);
+    for (;;) {
+        while (is_c_space(cursor.peek())) cursor.advance();
+        if (cursor.peek() == '\0') return true;
+        if (count == args.size()) args.emplace_back();
+        std::string& arg = args[count++];
+        arg.clear();
+        if (!read_argument(cursor, arg)) return false;
+    }
 }
 
 }  // namespace
+
+bool split_inline_args(std::string_view line, std::vector<std::string>& out) {
+    // sdssplitargs works on a C string: an embedded NUL ends the line.
+    line = line.substr(0, line.find('\0'));
+    std::size_t count = 0;
+    const bool balanced = split_reusing(line, out, count);
+    out.resize(balanced ? count : 0);
+    return balanced;
+}
+
+// --- RequestParser -------------------------------------------------------------------------
 
 void RequestParser::reset() {
     in_multibulk_ = false;
@@ -71,8 +195,9 @@ void RequestParser::reset() {
     needed_hint_ = 0;
 }
 
-ParseStatus RequestParser::fail(std::string message) {
-    error_ = "ERR Protocol error: " + std::move(message);
+ParseStatus RequestParser::fail(std::string_view message) {
+    error_.assign("ERR Protocol error: ");
+    error_.append(message);
     reset();
     return ParseStatus::error;
 }
@@ -81,31 +206,30 @@ ParseStatus RequestParser::parse(std::string_view input, std::size_t& consumed) 
     consumed = 0;
     needed_hint_ = 0;
     args_.clear();
-    for (;;) {
-        std::string_view rest = input.substr(consumed);
-        if (rest.empty()) return ParseStatus::need_more;
+    while (consumed < input.size()) {
+        const std::string_view rest = input.substr(consumed);
         std::size_t used = 0;
-        const ParseStatus status = (in_multibulk_ || rest[0] == '*') ? parse_multibulk(rest, used)
-                                                                     : parse_inline(rest, used);
+        // Like Redis, the first byte of a command decides its kind, and a multibulk command
+        // stays one until it is complete.
+        const ParseStatus status = (in_multibulk_ || rest.front() == '*') ? parse_multibulk(rest, used)
+                                                                         : parse_inline(rest, used);
+        if (status == ParseStatus::need_more && needed_hint_ != 0) needed_hint_ += consumed;
         if (status != ParseStatus::command) return status;
         consumed += used;
         if (!args_.empty()) return ParseStatus::command;
         // An empty command: Redis skips it without a reply; go on with the next one.
     }
+    return ParseStatus::need_more;
 }
 
 ParseStatus RequestParser::parse_multibulk(std::string_view input, std::size_t& consumed) {
     if (!in_multibulk_) {
         std::size_t cr = 0;
-        switch (find_header_end(input, 0, limits_.max_inline_len, cr)) {
-            case LineScan::too_long: return fail("too big mbulk count string");
-            case LineScan::need_more: return ParseStatus::need_more;
-            case LineScan::found: break;
-        }
+        if (auto stop = find_header_line(input, 0, "too big mbulk count string", cr)) return *stop;
         std::int64_t count = 0;
         if (!parse_length(input.substr(1, cr - 1), count) || count > limits_.max_multibulk_len)
             return fail("invalid multibulk length");
-        if (count <= 0) {  // "*0\r\n" and "*-1\r\n" are empty commands
+        if (count <= 0) {  // "*0\r\n" and "*-1\r\n": an empty command, no arguments
             consumed = cr + 2;
             return ParseStatus::command;
         }
@@ -113,118 +237,78 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input, std::size_t& 
         multibulk_len_ = count;
         scan_pos_ = cr + 2;
         bulk_len_ = -1;
-        arg_spans_.clear();
+        arg_spans_.clear();  // no reserve(count): the count is the client's claim, not data
     }
     while (static_cast<std::int64_t>(arg_spans_.size()) < multibulk_len_) {
         if (bulk_len_ < 0) {
-            if (scan_pos_ >= input.size()) return ParseStatus::need_more;
-            std::size_t cr = 0;
-            switch (find_header_end(input, scan_pos_, limits_.max_inline_len, cr)) {
-                case LineScan::too_long: return fail("too big bulk count string");
-                case LineScan::need_more: return ParseStatus::need_more;
-                case LineScan::found: break;
-            }
-            if (input[scan_pos_] != '$') return fail(std::string("expected '$', got '") + input[scan_pos_] + "'");
-            std::int64_t len = 0;
-            // Checked before anything is allocated for the argument.
-            if (!parse_length(input.substr(scan_pos_ + 1, cr - scan_pos_ - 1), len) || len < 0 ||
-                len > limits_.max_bulk_len)
-                return fail("invalid bulk length");
-            bulk_len_ = len;
-            scan_pos_ = cr + 2;
+            if (auto stop = read_bulk_header(input)) return *stop;
         }
-        const std::size_t end = scan_pos_ + static_cast<std::size_t>(bulk_len_) + 2;
-        if (input.size() < end) {
-            needed_hint_ = end;
-            return ParseStatus::need_more;
-        }
-        arg_spans_.emplace_back(scan_pos_, static_cast<std::size_t>(bulk_len_));
-        scan_pos_ = end;
-        bulk_len_ = -1;
+        if (!read_bulk_body(input)) return ParseStatus::need_more;
     }
+    return finish_multibulk(input, consumed);
+}
+
+// Finds the '\r' ending the header line that starts at `from`. A line still without one is
+// a protocol error once more than max_inline_len bytes wait behind it.
+std::optional<ParseStatus> RequestParser::find_header_line(std::string_view input, std::size_t from,
+                                                           const char* too_long_error, std::size_t& cr) {
+    cr = find_in_c_string(input, from, '\r');
+    if (cr == npos) {
+        if (input.size() - from > limits_.max_inline_len) return fail(too_long_error);
+        return ParseStatus::need_more;
+    }
+    if (cr + 1 >= input.size()) return ParseStatus::need_more;  // the byte after '\r' is missing
+    return std::nullopt;
+}
+
+std::optional<ParseStatus> RequestParser::read_bulk_header(std::string_view input) {
+    std::size_t cr = 0;
+    if (auto stop = find_header_line(input, scan_pos_, "too big bulk count string", cr)) return stop;
+    if (input[scan_pos_] != '$') return fail(unexpected_type_message(input[scan_pos_]));
+    std::int64_t length = 0;
+    // The limit is checked here, before a single byte of the bulk is waited for or stored.
+    if (!parse_length(input.substr(scan_pos_ + 1, cr - scan_pos_ - 1), length) || length < 0 ||
+        length > limits_.max_bulk_len)
+        return fail("invalid bulk length");
+    bulk_len_ = length;
+    scan_pos_ = cr + 2;
+    return std::nullopt;
+}
+
+// Takes the current bulk if all of it and the two bytes after it have arrived.
+bool RequestParser::read_bulk_body(std::string_view input) {
+    const auto length = static_cast<std::size_t>(bulk_len_);
+    const std::size_t end = scan_pos_ + length + 2;
+    if (input.size() < end) {
+        needed_hint_ = end;
+        return false;
+    }
+    arg_spans_.emplace_back(scan_pos_, length);
+    scan_pos_ = end;
+    bulk_len_ = -1;
+    return true;
+}
+
+ParseStatus RequestParser::finish_multibulk(std::string_view input, std::size_t& consumed) {
     for (const auto& [offset, length] : arg_spans_) args_.push_back(input.substr(offset, length));
     consumed = scan_pos_;
     in_multibulk_ = false;
-    arg_spans_.clear();
     return ParseStatus::command;
 }
 
 ParseStatus RequestParser::parse_inline(std::string_view input, std::size_t& consumed) {
-    const void* nl = std::memchr(input.data(), '\n', input.size());
-    if (!nl) {
+    const std::size_t newline = find_in_c_string(input, 0, '\n');
+    if (newline == npos) {
         if (input.size() > limits_.max_inline_len) return fail("too big inline request");
         return ParseStatus::need_more;
     }
-    std::size_t line_end = static_cast<std::size_t>(static_cast<const char*>(nl) - input.data());
-    consumed = line_end + 1;
-    if (line_end > 0 && input[line_end - 1] == '\r') --line_end;
-    if (!split_inline_args(input.substr(0, line_end), inline_args_))
+    std::size_t line_length = newline;
+    if (line_length > 0 && input[line_length - 1] == '\r') --line_length;
+    if (!split_reusing(input.substr(0, line_length), inline_args_, inline_argc_))
         return fail("unbalanced quotes in request");
-    for (const std::string& a : inline_args_) args_.push_back(a);
+    for (std::size_t i = 0; i < inline_argc_; ++i) args_.push_back(inline_args_[i]);
+    consumed = newline + 1;
     return ParseStatus::command;
-}
-
-bool split_inline_args(std::string_view line, std::vector<std::string>& out) {
-    out.clear();
-    // sdssplitargs works on a C string: an embedded NUL ends the line.
-    if (auto nul = line.find('\0'); nul != std::string_view::npos) line = line.substr(0, nul);
-    const std::size_t n = line.size();
-    auto at = [&](std::size_t i) { return i < n ? line[i] : '\0'; };
-    std::size_t p = 0;
-    for (;;) {
-        while (p < n && is_space(line[p])) ++p;
-        if (p >= n) return true;
-        std::string current;
-        bool in_double = false, in_single = false, done = false;
-        while (!done) {
-            const char c = at(p);
-            if (in_double) {
-                if (c == '\\' && at(p + 1) == 'x' && hex_value(at(p + 2)) >= 0 && hex_value(at(p + 3)) >= 0) {
-                    current.push_back(static_cast<char>(hex_value(at(p + 2)) * 16 + hex_value(at(p + 3))));
-                    p += 3;
-                } else if (c == '\\' && at(p + 1) != '\0') {
-                    ++p;
-                    switch (at(p)) {
-                        case 'n': current.push_back('\n'); break;
-                        case 'r': current.push_back('\r'); break;
-                        case 't': current.push_back('\t'); break;
-                        case 'b': current.push_back('\b'); break;
-                        case 'a': current.push_back('\a'); break;
-                        default: current.push_back(at(p)); break;
-                    }
-                } else if (c == '"') {
-                    // A closing quote must be followed by a space or the end of the line.
-                    if (at(p + 1) != '\0' && !is_space(at(p + 1))) return false;
-                    done = true;
-                } else if (c == '\0') {
-                    return false;  // unterminated quotes
-                } else {
-                    current.push_back(c);
-                }
-            } else if (in_single) {
-                if (c == '\\' && at(p + 1) == '\'') {
-                    ++p;
-                    current.push_back('\'');
-                } else if (c == '\'') {
-                    if (at(p + 1) != '\0' && !is_space(at(p + 1))) return false;
-                    done = true;
-                } else if (c == '\0') {
-                    return false;
-                } else {
-                    current.push_back(c);
-                }
-            } else {
-                switch (c) {
-                    case ' ': case '\n': case '\r': case '\t': case '\0': done = true; break;
-                    case '"': in_double = true; break;
-                    case '\'': in_single = true; break;
-                    default: current.push_back(c); break;
-                }
-            }
-            if (at(p) != '\0') ++p;
-        }
-        out.push_back(std::move(current));
-    }
 }
 
 }  // namespace corokv::resp

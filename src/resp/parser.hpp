@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,7 +58,14 @@ public:
 private:
     ParseStatus parse_multibulk(std::string_view input, std::size_t& consumed);
     ParseStatus parse_inline(std::string_view input, std::size_t& consumed);
-    ParseStatus fail(std::string message);
+    // Steps of a multibulk command. Each returns nothing when it made progress, or the
+    // status parse() has to stop with (need_more or error).
+    std::optional<ParseStatus> find_header_line(std::string_view input, std::size_t from,
+                                                const char* too_long_error, std::size_t& cr);
+    std::optional<ParseStatus> read_bulk_header(std::string_view input);
+    bool read_bulk_body(std::string_view input);
+    ParseStatus finish_multibulk(std::string_view input, std::size_t& consumed);
+    ParseStatus fail(std::string_view message);
 
     ParserLimits limits_;
     std::vector<std::string_view> args_;
@@ -72,8 +80,10 @@ private:
     std::int64_t bulk_len_ = -1; // length of the bulk being read, -1 = header not read yet
     std::vector<std::pair<std::size_t, std::size_t>> arg_spans_;  // (offset, length)
 
-    // Inline commands may contain escapes, so their arguments are owned here.
+    // Inline commands may contain escapes, so their arguments are owned here. Only the
+    // first inline_argc_ are the current command; the rest keep their capacity for reuse.
     std::vector<std::string> inline_args_;
+    std::size_t inline_argc_ = 0;
 };
 
 // Splits an inline command line like redis-cli and sdssplitargs do: spaces separate

@@ -8,7 +8,7 @@ Entry* Keyspace::find(std::string_view key, std::uint64_t hash, std::int64_t now
     auto* node = dict_.find_node(key, hash);
     if (!node) return nullptr;
     Entry& e = node->value;
-    if (e.expire_at_ms != 0 && e.expire_at_ms <= now_ms) {
+    if (is_expired(e, now_ms)) {
         delete_expired(key, hash);
         return nullptr;
     }
@@ -64,7 +64,7 @@ void Keyspace::rebuild_heap() {
 std::size_t Keyspace::expire_due(std::int64_t now_ms, std::size_t max_keys, bool& more) {
     std::size_t deleted = 0;
     more = false;
-    while (!heap_.empty() && heap_.front().when_ms <= now_ms) {
+    while (!heap_.empty() && deadline_passed(heap_.front().when_ms, now_ms)) {
         if (deleted >= max_keys) {
             more = true;
             break;

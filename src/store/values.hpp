@@ -89,4 +89,10 @@ struct Entry {
     std::uint32_t lru_seconds = 0;   // last access (OBJECT IDLETIME)
 };
 
+// Redis's keyIsExpired: a key is still alive during the millisecond of its deadline.
+inline bool deadline_passed(std::int64_t deadline_ms, std::int64_t now_ms) {
+    return deadline_ms != 0 && now_ms > deadline_ms;
+}
+inline bool is_expired(const Entry& e, std::int64_t now_ms) { return deadline_passed(e.expire_at_ms, now_ms); }
+
 }  // namespace corokv

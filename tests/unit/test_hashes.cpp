@@ -564,3 +564,12 @@ TEST_CASE("hashes: HSCAN with MATCH on a large hash, and with fields changing me
     seen = sorted(seen);
     for (const std::string& f : field_names("f", 300)) CHECK(std::binary_search(seen.begin(), seen.end(), f));
 }
+
+TEST_CASE("hashes: HRANDFIELD refuses a repeated sample too large to build in memory") {
+    Harness h;
+    REQUIRE(h.run({"HSET", "h", "a", "1"}) == integer(1));
+    // Real Redis is OOM-killed by these; corokv answers Redis's out-of-range error instead.
+    CHECK(h.run({"HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES"}) == err("ERR value is out of range"));
+    CHECK(h.run({"HRANDFIELD", "h", "-9223372036854775807"}) == err("ERR value is out of range"));
+    CHECK(h.run({"HRANDFIELD", "h", "-3"}) == "*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n");
+}

@@ -644,7 +644,9 @@ TEST_CASE("keys: relative expire times count from the command's clock") {
     CHECK(h.run_at(t, {"PEXPIRETIME", "s"}) == integer(t + 7000));
     CHECK(h.run_at(t, {"GETEX", "s", "PX", "123"}) == bulk("v"));
     CHECK(h.run_at(t, {"PEXPIRETIME", "s"}) == integer(t + 123));
-    CHECK(h.run_at(t + 123, {"EXISTS", "s"}) == integer(0));
+    // As Redis's keyIsExpired: alive during the deadline's millisecond, gone after it.
+    CHECK(h.run_at(t + 123, {"EXISTS", "s"}) == integer(1));
+    CHECK(h.run_at(t + 124, {"EXISTS", "s"}) == integer(0));
     // GT/LT compare absolute deadlines: the same relative time later is greater.
     CHECK(h.run_at(t + 1, {"PEXPIRE", "k", "2500", "GT"}) == integer(1));
     CHECK(h.run_at(t + 1, {"PEXPIRETIME", "k"}) == integer(t + 2501));
