@@ -7,22 +7,20 @@
 //    those bytes are skipped without checking that they are "\n" / "\r\n".
 #include "resp/parser.hpp"
 
-#include <cstring>
-
 namespace corokv::resp {
 namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
 // Position of the first `c` at or after `from`, as strchr() would see it: npos if there is
-// none, or if a NUL byte comes first.
+// none, or if a NUL byte comes first. One plain pass looking for both: the lines searched are
+// short (headers, inline commands).
 std::size_t find_in_c_string(std::string_view input, std::size_t from, char c) {
-    const char* begin = input.data() + from;
-    const std::size_t size = input.size() - from;
-    const auto* hit = static_cast<const char*>(std::memchr(begin, c, size));
-    const std::size_t searched = hit ? static_cast<std::size_t>(hit - begin) : size;
-    if (!hit || std::memchr(begin, '\0', searched)) return npos;
-    return from + searched;
+    for (std::size_t i = from; i < input.size(); ++i) {
+        if (input[i] == c) return i;
+        if (input[i] == '\0') return npos;
+    }
+    return npos;
 }
 
 // Redis's string2ll, strict: optional '-', no '+', no leading zeros, no spaces, at most 20
@@ -225,7 +223,8 @@ ParseStatus RequestParser::parse(std::string_view input, std::size_t& consumed) 
 ParseStatus RequestParser::parse_multibulk(std::string_view input, std::size_t& consumed) {
     if (!in_multibulk_) {
         std::size_t cr = 0;
-        if (auto stop = find_header_line(input, 0, "too big mbulk count string", cr)) return *stop;
+        const Step header = find_header_line(input, 0, "too big mbulk count string", cr);
+        if (header != Step::advanced) return stop_status(header);
         std::int64_t count = 0;
         if (!parse_length(input.substr(1, cr - 1), count) || count > limits_.max_multibulk_len)
             return fail("invalid multibulk length");
@@ -240,53 +239,64 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input, std::size_t& 
         arg_spans_.clear();  // no reserve(count): the count is the client's claim, not data
     }
     while (static_cast<std::int64_t>(arg_spans_.size()) < multibulk_len_) {
-        if (bulk_len_ < 0) {
-            if (auto stop = read_bulk_header(input)) return *stop;
-        }
-        if (!read_bulk_body(input)) return ParseStatus::need_more;
+        Step step = Step::advanced;
+        if (bulk_len_ < 0) step = read_bulk_header(input);
+        if (step == Step::advanced) step = read_bulk_body(input);
+        if (step != Step::advanced) return stop_status(step);
     }
     return finish_multibulk(input, consumed);
 }
 
-// Finds the '\r' ending the header line that starts at `from`. A line still without one is
-// a protocol error once more than max_inline_len bytes wait behind it.
-std::optional<ParseStatus> RequestParser::find_header_line(std::string_view input, std::size_t from,
-                                                           const char* too_long_error, std::size_t& cr) {
-    cr = find_in_c_string(input, from, '\r');
-    if (cr == npos) {
-        if (input.size() - from > limits_.max_inline_len) return fail(too_long_error);
-        return ParseStatus::need_more;
-    }
-    if (cr + 1 >= input.size()) return ParseStatus::need_more;  // the byte after '\r' is missing
-    return std::nullopt;
+ParseStatus RequestParser::stop_status(Step step) {
+    return step == Step::failed ? ParseStatus::error : ParseStatus::need_more;
 }
 
-std::optional<ParseStatus> RequestParser::read_bulk_header(std::string_view input) {
+// Finds the '\r' ending the header line that starts at `from`. A line still without one is
+// a protocol error once more than max_inline_len bytes wait behind it.
+RequestParser::Step RequestParser::find_header_line(std::string_view input, std::size_t from,
+                                                    const char* too_long_error, std::size_t& cr) {
+    cr = find_in_c_string(input, from, '\r');
+    if (cr == npos) {
+        if (input.size() - from <= limits_.max_inline_len) return Step::need_more;
+        fail(too_long_error);
+        return Step::failed;
+    }
+    if (cr + 1 >= input.size()) return Step::need_more;  // the byte after '\r' is missing
+    return Step::advanced;
+}
+
+RequestParser::Step RequestParser::read_bulk_header(std::string_view input) {
     std::size_t cr = 0;
-    if (auto stop = find_header_line(input, scan_pos_, "too big bulk count string", cr)) return stop;
-    if (input[scan_pos_] != '$') return fail(unexpected_type_message(input[scan_pos_]));
+    const Step header = find_header_line(input, scan_pos_, "too big bulk count string", cr);
+    if (header != Step::advanced) return header;
+    if (input[scan_pos_] != '$') {
+        fail(unexpected_type_message(input[scan_pos_]));
+        return Step::failed;
+    }
     std::int64_t length = 0;
     // The limit is checked here, before a single byte of the bulk is waited for or stored.
     if (!parse_length(input.substr(scan_pos_ + 1, cr - scan_pos_ - 1), length) || length < 0 ||
-        length > limits_.max_bulk_len)
-        return fail("invalid bulk length");
+        length > limits_.max_bulk_len) {
+        fail("invalid bulk length");
+        return Step::failed;
+    }
     bulk_len_ = length;
     scan_pos_ = cr + 2;
-    return std::nullopt;
+    return Step::advanced;
 }
 
 // Takes the current bulk if all of it and the two bytes after it have arrived.
-bool RequestParser::read_bulk_body(std::string_view input) {
+RequestParser::Step RequestParser::read_bulk_body(std::string_view input) {
     const auto length = static_cast<std::size_t>(bulk_len_);
     const std::size_t end = scan_pos_ + length + 2;
     if (input.size() < end) {
         needed_hint_ = end;
-        return false;
+        return Step::need_more;
     }
     arg_spans_.emplace_back(scan_pos_, length);
     scan_pos_ = end;
     bulk_len_ = -1;
-    return true;
+    return Step::advanced;
 }
 
 ParseStatus RequestParser::finish_multibulk(std::string_view input, std::size_t& consumed) {
