@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/clients.hpp"
 #include "resp/writer.hpp"
@@ -32,6 +34,7 @@ enum CommandFlag : std::uint32_t {
     kSkipSlowlog = 1u << 10,
     kNoMulti = 1u << 11,
     kAllowBusy = 1u << 12,
+    kBlocking = 1u << 13,   // may block the client (BLPOP & co.)
     // corokv-specific: the command reads or writes every shard (FLUSHDB, KEYS, SCAN, ...).
     kAllShards = 1u << 20,
 };
@@ -46,6 +49,12 @@ struct KeyRange {
 
 using Handler = void (*)(CommandContext&);
 
+// For commands whose keys cannot be described by a KeyRange (a numkeys argument: LMPOP,
+// ZUNIONSTORE, SINTERCARD, ...; Redis's "movablekeys"): appends the argument positions of
+// the keys to `positions`. Invalid input may yield no keys or positions past the end: the
+// dispatcher ignores positions >= args.size() and the handler reports the error.
+using KeyFinder = void (*)(std::span<const std::string_view> args, std::vector<std::size_t>& positions);
+
 struct CommandSpec {
     std::string_view name;      // lowercase; for a subcommand, its own name ("id")
     int arity;                  // Redis convention: -N means at least N
@@ -57,7 +66,14 @@ struct CommandSpec {
     std::string_view summary;
     std::string_view complexity;
     std::span<const CommandSpec> subcommands = {};
+    KeyFinder find_keys = nullptr;   // set for movable-key commands (keys = {0, 0, 0})
 };
+
+// How a blocking command answers when its timeout passes. Redis 7.0 answers a null array for
+// every blocking command (BLMOVE and BRPOPLPUSH too); 7.2 answers those two with a null bulk.
+enum class TimeoutReply : std::uint8_t { null_array, null_bulk };
+
+struct BlockedClient;  // commands/blocking.hpp
 
 // Everything a handler may use. The dispatcher has already locked the shards of every key
 // the command names (or all shards for kAllShards commands) before calling the handler.
@@ -72,7 +88,7 @@ struct CommandContext {
 
     // The dispatcher hashed the first key to pick its shard; remembering it saves hashing
     // the same bytes again in the handler (the common single-key case).
-    std::string_view hashed_key;
+    std::string_view hashed_key{};
     std::uint64_t hashed_value = 0;
     std::uint64_t hash_of(std::string_view key) {
         if (key.data() == hashed_key.data() && key.size() == hashed_key.size()) return hashed_value;
@@ -107,6 +123,19 @@ struct CommandContext {
     Entry& overwrite(std::string_view key, Value value);
 
     std::uint32_t lru_clock() const { return static_cast<std::uint32_t>(now_ms / 1000); }
+
+    // Blocking commands (BLPOP, BLMOVE, BZPOPMIN, ...) call this instead of replying when
+    // none of their keys has anything to serve. The client then waits until one of `keys`
+    // (in the current db) is written or `deadline_ms` (absolute, 0 = forever) passes, and
+    // the whole command is run again when a key is ready. Inside MULTI it replies the
+    // timeout reply at once, as Redis does. The handler must not reply after calling it.
+    void block_on(std::span<const std::string_view> keys, std::int64_t deadline_ms, TimeoutReply on_timeout);
+
+    // Set by block_on for the dispatcher; handlers do not touch these.
+    std::shared_ptr<BlockedClient> blocked{};
+    bool may_block = true;     // false while re-running a waiter's command or inside MULTI
+    bool would_block = false;  // a re-run found nothing: the waiter keeps waiting
+    TimeoutReply timeout_reply = TimeoutReply::null_array;  // with would_block, for MULTI
 };
 
 // Redis's exact error texts, shared by every family.

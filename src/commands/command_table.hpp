@@ -14,6 +14,10 @@ std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> string_commands();
 std::span<const CommandSpec> hash_commands();
 std::span<const CommandSpec> key_commands();
+std::span<const CommandSpec> list_commands();
+std::span<const CommandSpec> set_commands();
+std::span<const CommandSpec> zset_commands();
+std::span<const CommandSpec> sort_commands();
 
 // All top-level commands, in family order.
 const std::vector<const CommandSpec*>& all_commands();

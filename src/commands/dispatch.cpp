@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "commands/blocking.hpp"
 #include "commands/command_table.hpp"
 
 namespace corokv {
@@ -59,24 +60,22 @@ void reply_unknown_subcommand(resp::ReplyWriter& out, const CommandSpec& parent,
     out.error("ERR unknown subcommand '" + error_arg(sub) + "'. Try " + upper + " HELP.");
 }
 
-// Locks the shards of every key the command names, in ascending shard order, and leaves
-// the first key's hash in the context for the handler.
-void lock_key_shards(Store& store, const KeyRange& keys, std::span<const std::string_view> args,
-                     ShardLocks& locks, CommandContext& ctx) {
-    const int argc = static_cast<int>(args.size());
-    const int last = keys.last < 0 ? argc + keys.last : std::min(keys.last, argc - 1);
-    const int step = std::max(keys.step, 1);
-    if (keys.first > last) return;
-    ctx.hashed_key = args[static_cast<std::size_t>(keys.first)];
+// Locks the shards of every key at `positions`, in ascending shard order, and leaves the
+// first key's hash in the context for the handler.
+void lock_key_shards(Store& store, std::span<const std::string_view> args,
+                     std::span<const std::size_t> positions, ShardLocks& locks, CommandContext& ctx) {
+    if (positions.empty()) return;
+    ctx.hashed_key = args[positions[0]];
     ctx.hashed_value = hash_bytes(ctx.hashed_key);
-    if (keys.first == last) {
+    if (positions.size() == 1) {
         locks.lock_one(store.shard_index(ctx.hashed_value));
         return;
     }
     thread_local std::vector<std::size_t> indices;
     indices.clear();
-    for (int i = keys.first; i <= last; i += step)
-        indices.push_back(store.shard_index(hash_bytes(args[static_cast<std::size_t>(i)])));
+    indices.push_back(store.shard_index(ctx.hashed_value));
+    for (std::size_t i = 1; i < positions.size(); ++i)
+        indices.push_back(store.shard_index(hash_bytes(args[positions[i]])));
     locks.lock_many(indices);
 }
 
@@ -126,22 +125,44 @@ void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name) {
     out.error(msg);
 }
 
-void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
-             resp::ReplyWriter& out) {
-    execute(server, client, args, out, unix_time_ms());
+void key_positions(const CommandSpec& spec, std::span<const std::string_view> args,
+                   std::vector<std::size_t>& positions) {
+    positions.clear();
+    if (spec.find_keys) {
+        spec.find_keys(args, positions);
+        std::erase_if(positions, [&](std::size_t p) { return p == 0 || p >= args.size(); });
+        return;
+    }
+    const KeyRange& keys = spec.keys;
+    if (keys.first <= 0) return;
+    const int argc = static_cast<int>(args.size());
+    const int last = keys.last < 0 ? argc + keys.last : std::min(keys.last, argc - 1);
+    const int step = std::max(keys.step, 1);
+    for (int i = keys.first; i <= last; i += step) positions.push_back(static_cast<std::size_t>(i));
 }
 
-void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
-             resp::ReplyWriter& out, std::int64_t now_ms) {
-    if (args.empty()) return;
+std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
+                                       std::span<const std::string_view> args, resp::ReplyWriter& out) {
+    return execute(server, client, args, out, unix_time_ms());
+}
+
+std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
+                                       std::span<const std::string_view> args, resp::ReplyWriter& out,
+                                       std::int64_t now_ms) {
+    return execute_with(server, client, args, out, ExecOptions{now_ms, true}).blocked;
+}
+
+ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+                        resp::ReplyWriter& out, const ExecOptions& options) {
+    if (args.empty()) return {};
     const CommandSpec* spec = find_command(args[0]);
     if (!spec) {
         reply_unknown_command(out, args);
-        return;
+        return {};
     }
     if (!arity_ok(*spec, args.size())) {
         reply_wrong_arity(out, spec->name);
-        return;
+        return {};
     }
     const CommandSpec* parent = nullptr;
     // A container (CLIENT, CONFIG, ...) dispatches on its first argument; COMMAND alone runs
@@ -150,31 +171,41 @@ void execute(ServerState& server, ClientSession& client, std::span<const std::st
         const CommandSpec* sub = find_subcommand(*spec, args[1]);
         if (!sub) {
             reply_unknown_subcommand(out, *spec, args[1]);
-            return;
+            return {};
         }
         parent = spec;
         spec = sub;
         if (!arity_ok(*spec, args.size())) {
             reply_wrong_arity(out, std::string(parent->name) + "|" + std::string(spec->name));
-            return;
+            return {};
         }
     }
     if (server.config.requirepass_set.load(std::memory_order_relaxed) && !client.authenticated &&
         !(spec->flags & kNoAuth)) {
         out.error(errors::kNoAuth);
-        return;
+        return {};
     }
     client.last_command.store(spec, std::memory_order_relaxed);
     client.last_parent_command.store(parent, std::memory_order_relaxed);
 
-    CommandContext ctx{args, out, server.store, server, client, now_ms, spec, {}, 0};
-    ShardLocks locks(server.store);
-    if (spec->flags & kAllShards) {
-        locks.lock_all();
-    } else if (spec->keys.first > 0) {
-        lock_key_shards(server.store, spec->keys, args, locks, ctx);
+    CommandContext ctx{.args = args, .out = out, .store = server.store, .server = server,
+                       .client = client, .now_ms = options.now_ms, .spec = spec};
+    ctx.may_block = options.may_block;
+    // Handlers run with their keys' shards locked; clients blocked on keys this write
+    // touched are served after the locks are gone (serving may lock other shards).
+    thread_local std::vector<std::size_t> positions;
+    key_positions(*spec, args, positions);
+    bool wakes_waiters = false;
+    {
+        ShardLocks locks(server.store);
+        if (spec->flags & kAllShards) locks.lock_all();
+        else lock_key_shards(server.store, args, positions, locks, ctx);
+        spec->handler(ctx);
+        if ((spec->flags & kWrite) && server.blocked_clients.load(std::memory_order_relaxed) > 0)
+            wakes_waiters = note_ready_keys(ctx, args, positions);
     }
-    spec->handler(ctx);
+    if (wakes_waiters) serve_ready_keys(server);
+    return {std::move(ctx.blocked), ctx.would_block, ctx.timeout_reply};
 }
 
 // --- CommandContext: key access on shards the dispatcher already locked -----------------

@@ -18,10 +18,31 @@ const CommandSpec* find_subcommand(const CommandSpec& parent, std::string_view n
 // Runs one command and appends its reply to `out`. `now_ms` is the time the command sees
 // (expiry checks, relative TTLs); a connection passes one reading for a run of pipelined
 // commands instead of asking the clock for each.
-void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
-             resp::ReplyWriter& out, std::int64_t now_ms);
-void execute(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
-             resp::ReplyWriter& out);
+// A blocking command that found nothing to serve writes no reply and returns the client's
+// registration: the caller waits for it to be served or to time out (src/server/).
+std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
+                                       std::span<const std::string_view> args, resp::ReplyWriter& out,
+                                       std::int64_t now_ms);
+std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
+                                       std::span<const std::string_view> args, resp::ReplyWriter& out);
+
+// How a command runs besides its arguments: the time it sees, and whether a blocking command
+// may block (false when re-running a blocked client's command or inside MULTI).
+struct ExecOptions {
+    std::int64_t now_ms = 0;
+    bool may_block = true;
+};
+struct ExecResult {
+    std::shared_ptr<BlockedClient> blocked;  // the command blocked (may_block was true)
+    bool would_block = false;                // the command would have blocked (may_block false)
+    TimeoutReply timeout_reply = TimeoutReply::null_array;
+};
+ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+                        resp::ReplyWriter& out, const ExecOptions& options);
+
+// The argument positions of a command's keys, from its key range or its key finder.
+void key_positions(const CommandSpec& spec, std::span<const std::string_view> args,
+                   std::vector<std::size_t>& positions);
 
 // True for the command names Redis treats as an HTTP request sent to the Redis port
 // (cross-protocol scripting): the connection must be closed without replying.

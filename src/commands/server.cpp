@@ -133,7 +133,7 @@ void info_clients(CommandContext& c, InfoWriter& w) {
     w.field("maxclients", c.server.config.maxclients.load());
     w.field("client_recent_max_input_buffer", 0);
     w.field("client_recent_max_output_buffer", 0);
-    w.field("blocked_clients", 0);
+    w.field("blocked_clients", c.server.blocked_clients.load(std::memory_order_relaxed));
     w.field("tracking_clients", 0);
     w.field("clients_in_timeout_table", 0);
 }

@@ -67,6 +67,9 @@ public:
     int io_threads = 1;
     OpsMeter ops_meter;
     std::atomic<std::int64_t> used_memory_peak{0};
+    // Clients waiting in BLPOP & co. Write commands look for keys to serve only when this is
+    // non-zero, so the common case costs one relaxed load.
+    std::atomic<std::int64_t> blocked_clients{0};
 
     // Installed by the server layer; asks the process to stop (SHUTDOWN, signals).
     std::function<void(ShutdownMode)> request_shutdown;

@@ -1,7 +1,10 @@
 #include "server/connection.hpp"
 
+#include <asio/experimental/deferred.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/parallel_group.hpp>
 #include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
@@ -10,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking.hpp"
 #include "commands/dispatch.hpp"
 #include "resp/parser.hpp"
 #include "resp/writer.hpp"
@@ -85,11 +89,13 @@ resp::ParserLimits limits_from(const Config& config) {
     return limits;
 }
 
-enum class BatchEnd { keep_going, close_after_write, close_now };
+enum class BatchEnd { keep_going, blocked, close_after_write, close_now };
 
 // Parses and executes every complete command in the buffer; replies accumulate in `out`.
+// Stops early at a command that blocked (BLPOP on empty lists), leaving it in `blocked`.
 BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState& state,
-                       ClientSession& session, resp::ReplyWriter& out, std::uint64_t& executed) {
+                       ClientSession& session, resp::ReplyWriter& out, std::uint64_t& executed,
+                       std::shared_ptr<BlockedClient>& blocked) {
     // One clock reading serves a run of commands; refreshed so a long pipeline still sees
     // time move (TTLs set early in the batch expire on time for later commands).
     constexpr std::uint64_t kCommandsPerClockRead = 128;
@@ -116,11 +122,107 @@ BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState&
                         "Connection from " + session.addr + " aborted.");
             return BatchEnd::close_now;
         }
-        execute(state, session, args, out, now_ms);
+        blocked = execute(state, session, args, out, now_ms);
         if (++executed % kCommandsPerClockRead == 0) now_ms = unix_time_ms();
         in.consume(consumed);
+        if (blocked) return BatchEnd::blocked;
         if (session.close_after_reply) return BatchEnd::close_after_write;
     }
+}
+
+
+// Writes and clears the accumulated replies; false if the connection failed.
+asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, std::string& out_buffer) {
+    if (out_buffer.empty()) co_return true;
+    state.stats.total_net_output_bytes.fetch_add(out_buffer.size(), std::memory_order_relaxed);
+    auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out_buffer), use_tuple);
+    (void)written;
+    if (write_ec) co_return false;
+    out_buffer.clear();
+    if (out_buffer.capacity() > kKeepWriteBuffer) out_buffer.shrink_to_fit();
+    co_return true;
+}
+
+void finish_connection(ServerState& state, ClientSession& session, tcp::socket& socket) {
+    std::error_code ignored;
+    state.clients.remove(session.id);
+    socket.close(ignored);
+}
+
+using BlockState = BlockedClient::State;
+
+BlockState state_of(BlockedClient& bc) {
+    std::lock_guard lock(bc.mutex);
+    return bc.state;
+}
+
+// Arms the timer for the client's deadline (or for ever) unless it was already woken.
+void arm_timer(asio::steady_timer& timer, const BlockedClient& bc, std::int64_t now_ms) {
+    if (bc.deadline_ms == 0) {
+        timer.expires_at(asio::steady_timer::time_point::max());
+    } else {
+        const auto left = std::chrono::milliseconds(std::max<std::int64_t>(bc.deadline_ms - now_ms, 0) + 1);
+        timer.expires_after(left);
+    }
+}
+
+// The blocked client's side of a blocking command: waits until another client's write
+// serves it (its reply is then appended to `out_buffer`), its timeout passes (the timeout
+// reply), or the connection goes away (returns false). Bytes the client sends meanwhile are
+// kept in `in` for after, as Redis keeps reading from blocked clients.
+asio::awaitable<bool> wait_until_unblocked(tcp::socket& socket, ReadBuffer& in, ServerState& state,
+                                          std::shared_ptr<BlockedClient> bc, std::string& out_buffer,
+                                          resp::ReplyWriter& out) {
+    auto timer = std::make_shared<asio::steady_timer>(socket.get_executor());
+    {
+        // Wakes come from other threads; the timer is only touched on our own executor.
+        std::lock_guard lock(bc->mutex);
+        bc->wake = [weak = std::weak_ptr<asio::steady_timer>(timer), exec = socket.get_executor()] {
+            asio::post(exec, [weak] {
+                if (auto t = weak.lock()) t->expires_at(asio::steady_timer::time_point::min());
+            });
+        };
+    }
+    bool connected = true;
+    for (;;) {
+        const BlockState s = state_of(*bc);
+        if (s == BlockState::served) {
+            std::lock_guard lock(bc->mutex);
+            out_buffer += bc->reply;
+            break;
+        }
+        const std::int64_t now = unix_time_ms();
+        const bool timed_out = bc->deadline_ms != 0 && now > bc->deadline_ms;
+        if (s == BlockState::waiting && (timed_out || !connected)) {
+            if (finish_waiting(*bc, connected ? BlockState::timed_out : BlockState::cancelled)) {
+                unregister_blocked(state, bc);
+                if (connected) reply_timeout(out, bc->on_timeout);
+                break;
+            }
+            continue;  // served meanwhile: it is about to be woken
+        }
+        arm_timer(*timer, *bc, now);
+        if (s == BlockState::serving || !connected) {
+            // Claimed by a writer on another thread: its wake-up follows shortly.
+            co_await timer->async_wait(use_tuple);
+            continue;
+        }
+        auto [order, timer_ec, read_ec, n] =
+            co_await asio::experimental::make_parallel_group(
+                timer->async_wait(asio::experimental::deferred), socket.async_read_some(in.prepare(0), asio::experimental::deferred))
+                .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+        (void)order;
+        (void)timer_ec;
+        if (n > 0) {
+            in.commit(n);
+            state.stats.total_net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+        } else if (read_ec != asio::error::operation_aborted) {
+            connected = false;  // closed or failed while blocked: stop waiting, quietly
+        }
+        if (in.unparsed_size() > static_cast<std::size_t>(state.config.client_query_buffer_limit.load()))
+            connected = false;
+    }
+    co_return connected;
 }
 
 }  // namespace
@@ -160,7 +262,15 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         parser.set_limits(limits_from(state.config));
 
         std::uint64_t executed = 0;
-        const BatchEnd end = execute_batch(in, parser, state, *session, out, executed);
+        std::shared_ptr<BlockedClient> blocked;
+        BatchEnd end = execute_batch(in, parser, state, *session, out, executed, blocked);
+        while (end == BatchEnd::blocked) {
+            // Replies to the commands before the blocking one go out now, as in Redis.
+            if (!co_await write_replies(socket, state, out_buffer)) co_return finish_connection(state, *session, socket);
+            if (!co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out))
+                co_return finish_connection(state, *session, socket);
+            end = execute_batch(in, parser, state, *session, out, executed, blocked);
+        }
         if (end == BatchEnd::close_now) break;
 
         if (in.unparsed_size() > static_cast<std::size_t>(state.config.client_query_buffer_limit.load())) {
@@ -174,19 +284,11 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         session->query_buffer_bytes.store(in.unparsed_size(), std::memory_order_relaxed);
         session->query_buffer_capacity.store(in.capacity(), std::memory_order_relaxed);
 
-        if (!out_buffer.empty()) {
-            state.stats.total_net_output_bytes.fetch_add(out_buffer.size(), std::memory_order_relaxed);
-            auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out_buffer), use_tuple);
-            (void)written;
-            if (write_ec) break;
-            out_buffer.clear();
-            if (out_buffer.capacity() > kKeepWriteBuffer) out_buffer.shrink_to_fit();
-        }
+        if (!co_await write_replies(socket, state, out_buffer)) break;
         if (end == BatchEnd::close_after_write) break;
         in.shrink_if_idle();
     }
-    state.clients.remove(session->id);
-    socket.close(ignored);
+    finish_connection(state, *session, socket);
 }
 
 }  // namespace corokv

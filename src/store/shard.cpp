@@ -93,4 +93,15 @@ void Keyspace::clear() {
     expires_ = 0;
 }
 
+void Keyspace::add_waiter(std::string_view key, std::shared_ptr<BlockedClient> client) {
+    waiters_.try_emplace(key).first->push_back(std::move(client));
+}
+
+void Keyspace::remove_waiter(std::string_view key, const BlockedClient* client) {
+    WaiterQueue* queue = waiters_.find(key);
+    if (!queue) return;
+    std::erase_if(*queue, [client](const auto& w) { return w.get() == client; });
+    if (queue->empty()) waiters_.erase(key);
+}
+
 }  // namespace corokv

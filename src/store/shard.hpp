@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -12,6 +14,8 @@
 #include "store/values.hpp"
 
 namespace corokv {
+
+struct BlockedClient;  // commands/blocking.hpp: a client waiting in BLPOP & co.
 
 // Counters that change on every lookup live in the shard (under its mutex), not in global
 // atomics, so two threads working on different shards never share a cache line.
@@ -47,6 +51,15 @@ public:
     const Dict<Entry>& dict() const { return dict_; }
     Dict<Entry>& dict() { return dict_; }
 
+    // Clients blocked on keys of this keyspace, in arrival order per key (Redis's
+    // db->blocking_keys). Guarded by the shard mutex like the keys, so a blocking command
+    // registers under the same lock as the lookup that found its keys empty. FLUSHDB and
+    // clear() leave them alone: blocked clients stay blocked, as in Redis.
+    using WaiterQueue = std::deque<std::shared_ptr<BlockedClient>>;
+    void add_waiter(std::string_view key, std::shared_ptr<BlockedClient> client);
+    void remove_waiter(std::string_view key, const BlockedClient* client);
+    WaiterQueue* waiters(std::string_view key) { return waiters_.empty() ? nullptr : waiters_.find(key); }
+
 private:
     struct Deadline {
         std::int64_t when_ms;
@@ -60,6 +73,7 @@ private:
     Dict<Entry> dict_;
     std::vector<Deadline> heap_;  // min-heap on when_ms; may hold stale entries
     std::size_t expires_ = 0;     // keys with a deadline (INFO keyspace "expires=")
+    Dict<WaiterQueue> waiters_;   // only keys that have at least one waiter
     ShardStats* stats_;
 };
 

@@ -97,6 +97,9 @@ const char* type_name(ValueType t) {
     switch (t) {
         case ValueType::string: return "string";
         case ValueType::hash: return "hash";
+        case ValueType::list: return "list";
+        case ValueType::set: return "set";
+        case ValueType::zset: return "zset";
     }
     return "none";
 }

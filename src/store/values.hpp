@@ -10,6 +10,9 @@
 #include <variant>
 
 #include "store/dict.hpp"
+#include "store/list.hpp"
+#include "store/set.hpp"
+#include "store/zset.hpp"
 
 namespace corokv {
 
@@ -74,9 +77,10 @@ private:
     bool hashtable_ = false;
 };
 
-enum class ValueType : std::uint8_t { string = 0, hash = 1 };
+// The order of ValueType follows the variant's alternatives.
+enum class ValueType : std::uint8_t { string = 0, hash = 1, list = 2, set = 3, zset = 4 };
 
-using Value = std::variant<StringValue, HashValue>;
+using Value = std::variant<StringValue, HashValue, ListValue, SetValue, ZSetValue>;
 
 inline ValueType type_of(const Value& v) { return static_cast<ValueType>(v.index()); }
 const char* type_name(ValueType t);     // "string", "hash", ... as TYPE answers
