@@ -50,7 +50,7 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     line += " name=" + name();
     line += " age=" + std::to_string(age);
     line += " idle=" + std::to_string(idle);
-    line += " flags=N";
+    line += blocked.load(std::memory_order_relaxed) ? " flags=b" : " flags=N";
     line += " db=" + std::to_string(db_shown.load());
     line += " sub=0 psub=0 ssub=0 multi=-1";
     line += " qbuf=" + std::to_string(qbuf);

@@ -40,6 +40,7 @@ public:
     std::atomic<std::size_t> query_buffer_bytes{0};
     std::atomic<std::size_t> query_buffer_capacity{0};
     std::atomic<std::size_t> output_buffer_bytes{0};
+    std::atomic<bool> blocked{false};  // waiting in BLPOP & co. (CLIENT LIST flags=b)
 
     // Set by the server layer: closes the connection from any thread.
     std::function<void()> kill;

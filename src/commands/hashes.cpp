@@ -26,12 +26,7 @@ HashValue* hash_for_write(CommandContext& c, std::string_view key) {
 // The hash at `key` for reading; nullptr if missing (replied = false) or wrong type
 // (replied = true).
 HashValue* hash_for_read(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find_read(key);
-    replied = false;
-    if (!e) return nullptr;
-    auto* h = typed_or_reply<HashValue>(c, e);
-    replied = h == nullptr;
-    return h;
+    return existing_or_reply<HashValue>(c, c.find_read(key), replied);
 }
 
 // Deletes the key when its last field went away, as Redis never keeps empty hashes.
@@ -274,21 +269,8 @@ void hrandfield_with_count(CommandContext& c, std::int64_t count, bool with_valu
 void hrandfield_command(CommandContext& c) {
     if (c.argc() >= 3) {
         std::int64_t count = 0;
-        if (!int_arg_or_reply(c, c.arg(2), count)) return;
-        if (count < -INT64_MAX) {
-            c.out.error("ERR value is out of range, value must between -9223372036854775807 and "
-                        "9223372036854775807");
-            return;
-        }
-        const bool with_values = c.argc() == 4 && option_is(c.arg(3), "withvalues");
-        if (c.argc() > 4 || (c.argc() == 4 && !with_values)) {
-            c.out.error(errors::kSyntax);
-            return;
-        }
-        if (with_values && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
-            c.out.error("ERR value is out of range");
-            return;
-        }
+        bool with_values = false;
+        if (!random_count_args_or_reply(c, "withvalues", count, with_values)) return;
         hrandfield_with_count(c, count, with_values);
         return;
     }

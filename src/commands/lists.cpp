@@ -19,19 +19,13 @@ enum class End : std::uint8_t { head, tail };
 // The list at `key` for reading; nullptr if missing (replied = false) or of another type
 // (replied = true, WRONGTYPE sent).
 ListValue* list_for_read(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find_read(key);
-    ListValue* l = typed_or_reply<ListValue>(c, e);
-    replied = e && !l;
-    return l;
+    return existing_or_reply<ListValue>(c, c.find_read(key), replied);
 }
 
 // The same for commands that change the list (no hit/miss counting, as Redis's
 // lookupKeyWrite).
 ListValue* list_for_write(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find(key);
-    ListValue* l = typed_or_reply<ListValue>(c, e);
-    replied = e && !l;
-    return l;
+    return existing_or_reply<ListValue>(c, c.find(key), replied);
 }
 
 // Redis never keeps an empty list: the last pop or removal deletes the key.

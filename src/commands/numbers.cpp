@@ -90,4 +90,25 @@ void reply_invalid_expire(CommandContext& c) {
     c.out.error(msg);
 }
 
+bool random_count_args_or_reply(CommandContext& c, std::string_view with_option, std::int64_t& count,
+                                bool& with) {
+    if (!int_arg_or_reply(c, c.arg(2), count)) return false;
+    if (count < -INT64_MAX) {
+        c.out.error("ERR value is out of range, value must between -9223372036854775807 and "
+                    "9223372036854775807");
+        return false;
+    }
+    with = c.argc() == 4 && option_is(c.arg(3), with_option);
+    if (c.argc() > 4 || (c.argc() == 4 && !with)) {
+        c.out.error(errors::kSyntax);
+        return false;
+    }
+    // Pairs double the reply: Redis refuses counts whose doubling would overflow.
+    if (with && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
+        c.out.error("ERR value is out of range");
+        return false;
+    }
+    return true;
+}
+
 }  // namespace corokv

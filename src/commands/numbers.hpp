@@ -38,6 +38,22 @@ T* typed_or_reply(CommandContext& c, Entry* e) {
     return nullptr;
 }
 
+// The T held by a looked-up entry: nullptr when the key is missing (replied = false) or holds
+// another type (replied = true, WRONGTYPE sent). Every family's "X at key" helper uses it.
+template <class T>
+T* existing_or_reply(CommandContext& c, Entry* e, bool& replied) {
+    replied = false;
+    if (!e) return nullptr;
+    T* v = typed_or_reply<T>(c, e);
+    replied = v == nullptr;
+    return v;
+}
+
+// HRANDFIELD / ZRANDMEMBER's `key count [WITHVALUES|WITHSCORES]` (argc >= 3), checked in
+// Redis's order with its error texts; `with_option` names the flag.
+bool random_count_args_or_reply(CommandContext& c, std::string_view with_option, std::int64_t& count,
+                                bool& with);
+
 // True if the option argument equals `name`, ignoring ASCII case.
 bool option_is(std::string_view arg, std::string_view name);
 

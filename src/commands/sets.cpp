@@ -28,22 +28,12 @@ struct MemberList {
 // The set at `key` for reading; nullptr if missing (replied = false) or of another type
 // (replied = true, WRONGTYPE sent).
 SetValue* set_for_read(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find_read(key);
-    replied = false;
-    if (!e) return nullptr;
-    auto* s = typed_or_reply<SetValue>(c, e);
-    replied = s == nullptr;
-    return s;
+    return existing_or_reply<SetValue>(c, c.find_read(key), replied);
 }
 
 // The set at `key` for a write that removes members; nullptr as set_for_read.
 SetValue* set_for_removal(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find(key);
-    replied = false;
-    if (!e) return nullptr;
-    auto* s = typed_or_reply<SetValue>(c, e);
-    replied = s == nullptr;
-    return s;
+    return existing_or_reply<SetValue>(c, c.find(key), replied);
 }
 
 // Redis never keeps an empty set: the key goes with its last member.

@@ -293,6 +293,9 @@ void sort_generic(CommandContext& c, bool readonly) {
     SortOptions o;
     if (!parse_sort_options(c, readonly, o)) return;
     Entry* e = c.find_read(c.arg(1));
+    // Redis converts the sorted set it sorts to a skiplist for good, once the options parsed,
+    // even when sorting fails later ("One or more scores can't be converted into double").
+    if (auto* zset = e ? std::get_if<ZSetValue>(&e->value) : nullptr) zset->convert_to_skiplist();
     Range range{};
     std::vector<SortItem> items;
     if (!load_elements(c, e ? &e->value : nullptr, o, range, items)) return;

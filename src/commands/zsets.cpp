@@ -137,21 +137,11 @@ bool positive_arg_or_reply(CommandContext& c, std::string_view s, std::int64_t& 
 // The sorted set at `key` for reading; nullptr if missing (replied = false) or of another
 // type (replied = true).
 ZSetValue* zset_for_read(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find_read(key);
-    replied = false;
-    if (!e) return nullptr;
-    auto* z = typed_or_reply<ZSetValue>(c, e);
-    replied = z == nullptr;
-    return z;
+    return existing_or_reply<ZSetValue>(c, c.find_read(key), replied);
 }
 
 ZSetValue* zset_for_write(CommandContext& c, std::string_view key, bool& replied) {
-    Entry* e = c.find(key);
-    replied = false;
-    if (!e) return nullptr;
-    auto* z = typed_or_reply<ZSetValue>(c, e);
-    replied = z == nullptr;
-    return z;
+    return existing_or_reply<ZSetValue>(c, c.find(key), replied);
 }
 
 // Redis never keeps an empty sorted set.
@@ -204,7 +194,8 @@ struct ZAddFlags {
 enum class AddOutcome { added, updated, unchanged, skipped, nan };
 
 // Redis's zsetAdd: applies one score/member under the ZADD flags. `score` becomes the new
-// score when the member was added or changed (the INCR reply).
+// score when the member was added or changed (the INCR reply). The reply is the computed
+// score, even where a listpack stores a -0 as 0: `ZINCRBY z -0 new` answers -0.
 AddOutcome zset_add(ZSetValue& z, std::string_view member, double& score, const ZAddFlags& f) {
     if (const ZSetNode* n = z.find(member)) {
         if (f.nx) return AddOutcome::skipped;
@@ -215,13 +206,11 @@ AddOutcome zset_add(ZSetValue& z, std::string_view member, double& score, const 
         }
         if ((f.lt && score >= current) || (f.gt && score <= current)) return AddOutcome::skipped;
         if (score == current) return AddOutcome::unchanged;
-        z.set(member, score);
-        if (z.is_listpack() && score == 0) score = 0.0;   // the set stored -0 as 0
+        z.update_score(n, score);
         return AddOutcome::updated;
     }
     if (f.xx) return AddOutcome::skipped;
     z.set(member, score);
-    if (z.is_listpack() && score == 0) score = 0.0;
     return AddOutcome::added;
 }
 
@@ -517,7 +506,11 @@ void zrange_generic(CommandContext& c, std::size_t first, RangeRequest q) {
         reply_members(c, nodes, q.with_scores);
         return;
     }
+    // Redis creates the destination from a size hint: a rank range knows its length, and one
+    // above the listpack limit starts as a skiplist (keeping -0 scores); score and lex ranges
+    // start as a listpack, which turns -0 into 0 until the set grows out of it.
     ZSetValue result;
+    if (q.by == RangeBy::rank && nodes.size() > ZSetValue::kMaxListpackEntries) result.convert_to_skiplist();
     for (const ZSetNode* n : nodes) result.set(n->member(), n->score());
     store_result(c, c.arg(1), std::move(result));
 }
@@ -741,11 +734,12 @@ void zmpop_command(CommandContext& c) {
     pop_and_reply(c, key, *z, r.end, static_cast<std::size_t>(r.count), {true, true});
 }
 
+// Redis checks numkeys, MIN|MAX and COUNT before the timeout (as BLMPOP does).
 void bzmpop_command(CommandContext& c) {
-    std::int64_t deadline = 0;
-    if (!timeout_arg_or_reply(c, c.arg(1), deadline)) return;
     MPopRequest r;
     if (!parse_mpop(c, 2, r)) return;
+    std::int64_t deadline = 0;
+    if (!timeout_arg_or_reply(c, c.arg(1), deadline)) return;
     std::string_view key;
     bool replied = false;
     ZSetValue* z = first_nonempty(c, r.keys, key, replied);
@@ -831,21 +825,8 @@ void zrandmember_with_count(CommandContext& c, std::int64_t count, bool with_sco
 void zrandmember_command(CommandContext& c) {
     if (c.argc() >= 3) {
         std::int64_t count = 0;
-        if (!int_arg_or_reply(c, c.arg(2), count)) return;
-        if (count < -INT64_MAX) {
-            c.out.error("ERR value is out of range, value must between -9223372036854775807 and "
-                        "9223372036854775807");
-            return;
-        }
-        const bool with_scores = c.argc() == 4 && option_is(c.arg(3), "withscores");
-        if (c.argc() > 4 || (c.argc() == 4 && !with_scores)) {
-            c.out.error(errors::kSyntax);
-            return;
-        }
-        if (with_scores && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
-            c.out.error("ERR value is out of range");
-            return;
-        }
+        bool with_scores = false;
+        if (!random_count_args_or_reply(c, "withscores", count, with_scores)) return;
         zrandmember_with_count(c, count, with_scores);
         return;
     }
@@ -878,35 +859,49 @@ struct Source {
         if (zset) zset->for_each(fn);
         else if (set) set->for_each([&](std::string_view m) { fn(m, 1.0); });
     }
-    // weight * score, with Redis's rule that inf * 0 counts as 0, not NaN.
-    double weighted(double score) const {
-        const double v = weight * score;
+    // weight * score as it enters an aggregate; may be NaN (inf * 0).
+    double weighted(double score) const { return weight * score; }
+    // The same, for the value that starts an aggregate: Redis counts a NaN start as 0.
+    double weighted_start(double score) const {
+        const double v = weighted(score);
         return std::isnan(v) ? 0.0 : v;
     }
 };
 
+// Redis's zunionInterAggregate, NaN rules included: a SUM that turns NaN (inf + -inf,
+// x + inf * 0) restarts at 0, and MIN/MAX ignore a NaN value since every comparison with
+// NaN is false.
 void aggregate(double& target, double value, Aggregate how) {
     switch (how) {
         case Aggregate::sum:
             target += value;
-            if (std::isnan(target)) target = 0.0;   // inf + -inf
+            if (std::isnan(target)) target = 0.0;
             break;
-        case Aggregate::min: target = std::min(target, value); break;
-        case Aggregate::max: target = std::max(target, value); break;
+        case Aggregate::min: target = value < target ? value : target; break;
+        case Aggregate::max: target = value > target ? value : target; break;
     }
 }
 
+// Set operation results are built as Redis builds them, in a skiplist (so -0 scores
+// survive in the reply); store_result re-encodes them.
+ZSetValue skiplist_result() {
+    ZSetValue result;
+    result.convert_to_skiplist();
+    return result;
+}
+
+// Redis's ZUNION loop zeroes every NaN product before aggregating it, unlike ZINTER's.
 ZSetValue unite(const std::vector<Source>& sources, Aggregate how) {
     Dict<double> acc;
     for (const Source& s : sources) {
         s.for_each([&](std::string_view member, double score) {
-            const double v = s.weighted(score);
+            const double v = s.weighted_start(score);
             auto [slot, fresh] = acc.try_emplace(member);
             if (fresh) *slot = v;
             else aggregate(*slot, v, how);
         });
     }
-    ZSetValue result;
+    ZSetValue result = skiplist_result();
     acc.for_each([&](std::string_view member, double score) { result.set(member, score); });
     return result;
 }
@@ -919,7 +914,7 @@ std::size_t intersect(const std::vector<Source>& sources, Aggregate how, ZSetVal
     bool done = false;
     sources[0].for_each([&](std::string_view member, double score) {
         if (done) return;
-        double total = sources[0].weighted(score);
+        double total = sources[0].weighted_start(score);
         for (std::size_t j = 1; j < sources.size(); ++j) {
             auto other = sources[j].score(member);
             if (!other) return;
@@ -933,7 +928,7 @@ std::size_t intersect(const std::vector<Source>& sources, Aggregate how, ZSetVal
 }
 
 ZSetValue subtract(const std::vector<Source>& sources) {
-    ZSetValue result;
+    ZSetValue result = skiplist_result();
     if (sources.empty()) return result;
     sources[0].for_each([&](std::string_view member, double score) {
         for (std::size_t j = 1; j < sources.size(); ++j)
@@ -1021,7 +1016,7 @@ void set_op_generic(CommandContext& c, SetOpRequest req) {
         c.out.integer(static_cast<std::int64_t>(intersect(sources, how, nullptr, static_cast<std::size_t>(limit))));
         return;
     }
-    ZSetValue result;
+    ZSetValue result = skiplist_result();
     switch (req.op) {
         case SetOp::unite: result = unite(sources, how); break;
         case SetOp::intersect: intersect(sources, how, &result, 0); break;
@@ -1225,15 +1220,15 @@ const CommandSpec kZSetCommands[] = {
      "Incrementally iterate sorted sets elements and associated scores",
      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to "
      "return back to 0. N is the number of elements inside the collection.."},
-    {"bzpopmin", -3, kWrite | kNoscript | kFast, {1, -2, 1}, bzpopmin_command, kGroup, "5.0.0",
+    {"bzpopmin", -3, kWrite | kNoscript | kBlocking | kFast, {1, -2, 1}, bzpopmin_command, kGroup, "5.0.0",
      "Remove and return the member with the lowest score from one or more sorted sets, or block until one is "
      "available",
      "O(log(N)) with N being the number of elements in the sorted set."},
-    {"bzpopmax", -3, kWrite | kNoscript | kFast, {1, -2, 1}, bzpopmax_command, kGroup, "5.0.0",
+    {"bzpopmax", -3, kWrite | kNoscript | kBlocking | kFast, {1, -2, 1}, bzpopmax_command, kGroup, "5.0.0",
      "Remove and return the member with the highest score from one or more sorted sets, or block until one "
      "is available",
      "O(log(N)) with N being the number of elements in the sorted set."},
-    {"bzmpop", -5, kWrite, kNoKeys, bzmpop_command, kGroup, "7.0.0",
+    {"bzmpop", -5, kWrite | kBlocking, kNoKeys, bzmpop_command, kGroup, "7.0.0",
      "Remove and return members with scores in a sorted set or block until one is available", kMPopComplexity,
      {}, keys_of_bzmpop},
 };

@@ -267,8 +267,10 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         while (end == BatchEnd::blocked) {
             // Replies to the commands before the blocking one go out now, as in Redis.
             if (!co_await write_replies(socket, state, out_buffer)) co_return finish_connection(state, *session, socket);
-            if (!co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out))
-                co_return finish_connection(state, *session, socket);
+            session->blocked.store(true, std::memory_order_relaxed);
+            const bool connected = co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out);
+            session->blocked.store(false, std::memory_order_relaxed);
+            if (!connected) co_return finish_connection(state, *session, socket);
             end = execute_batch(in, parser, state, *session, out, executed, blocked);
         }
         if (end == BatchEnd::close_now) break;

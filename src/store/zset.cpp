@@ -72,10 +72,9 @@ std::uint64_t next_random() {
 
 }  // namespace
 
-ZSetNode* ZSetValue::allocate(std::string_view member, double score, int height, std::uint64_t hash) {
+ZSetNode* ZSetValue::allocate(std::string_view member, double score, int height) {
     const std::size_t bytes = sizeof(ZSetNode) + static_cast<std::size_t>(height) * sizeof(Level) + member.size();
     auto* n = new (::operator new(bytes)) ZSetNode;
-    n->hash_ = hash;
     n->score_ = score;
     n->length_ = static_cast<std::uint32_t>(member.size());
     n->height_ = static_cast<std::uint8_t>(height);
@@ -172,9 +171,8 @@ void ZSetValue::copy_from(const ZSetValue& o) {
     std::fill(std::begin(last_rank), std::end(last_rank), 0);
     std::size_t rank = 0;
     ZSetNode* prev = nullptr;
-    const std::uint64_t mask = buckets_.size() - 1;
     for (const ZSetNode* s = o.first(); s; s = s->next()) {
-        ZSetNode* n = allocate(s->member(), s->score_, s->height_, s->hash_);
+        ZSetNode* n = allocate(s->member(), s->score_, s->height_);
         ++rank;
         for (int i = 0; i < n->height_; ++i) {
             last[i]->levels()[i] = Level{n, rank - last_rank[i]};
@@ -183,8 +181,9 @@ void ZSetValue::copy_from(const ZSetValue& o) {
         }
         n->backward_ = prev;
         prev = n;
-        n->chain_ = buckets_[n->hash_ & mask];
-        buckets_[n->hash_ & mask] = n;
+        ZSetNode*& head = bucket_of(n);
+        n->chain_ = head;
+        head = n;
     }
     level_ = o.level_;
     for (int i = 0; i < level_; ++i) last[i]->levels()[i] = Level{nullptr, rank - last_rank[i]};
@@ -207,36 +206,40 @@ void ZSetValue::reset_encoding() {
 ZSetNode* ZSetValue::find_node(std::string_view member, std::uint64_t hash) const {
     if (buckets_.empty()) return nullptr;
     for (ZSetNode* n = buckets_[hash & (buckets_.size() - 1)]; n; n = n->chain_)
-        if (n->hash_ == hash && n->member() == member) return n;
+        if (n->member() == member) return n;
     return nullptr;
 }
 
 void ZSetValue::rehash(std::size_t count) {
     std::vector<ZSetNode*> old = std::move(buckets_);
     buckets_.assign(count, nullptr);
-    const std::uint64_t mask = count - 1;
     for (ZSetNode* head : old) {
         while (head) {
             ZSetNode* next = head->chain_;
-            head->chain_ = buckets_[head->hash_ & mask];
-            buckets_[head->hash_ & mask] = head;
+            ZSetNode*& slot = bucket_of(head);
+            head->chain_ = slot;
+            slot = head;
             head = next;
         }
     }
 }
 
+ZSetNode*& ZSetValue::bucket_of(const ZSetNode* n) {
+    return buckets_[hash_bytes(n->member()) & (buckets_.size() - 1)];
+}
+
 // Called before the node is counted in size_.
-void ZSetValue::hash_insert(ZSetNode* n) {
+void ZSetValue::hash_insert(ZSetNode* n, std::uint64_t hash) {
     if (buckets_.empty()) rehash(4);
     else if (size_ + 1 > buckets_.size()) rehash(buckets_.size() * 2);
-    ZSetNode*& head = buckets_[n->hash_ & (buckets_.size() - 1)];
+    ZSetNode*& head = buckets_[hash & (buckets_.size() - 1)];
     n->chain_ = head;
     head = n;
 }
 
 // Called after the node left size_.
 void ZSetValue::hash_remove(ZSetNode* n) {
-    ZSetNode** slot = &buckets_[n->hash_ & (buckets_.size() - 1)];
+    ZSetNode** slot = &bucket_of(n);
     while (*slot != n) slot = &(*slot)->chain_;
     *slot = n->chain_;
     if (size_ == 0) {
@@ -254,7 +257,7 @@ void ZSetValue::hash_remove(ZSetNode* n) {
 void ZSetValue::ensure_header(int height) {
     if (header_levels_ >= height) return;
     const int capacity = header_ ? kMaxLevel : std::max(height, 4);
-    ZSetNode* grown = allocate({}, 0, capacity, 0);
+    ZSetNode* grown = allocate({}, 0, capacity);
     for (int i = 0; i < header_levels_; ++i) grown->levels()[i] = header_->levels()[i];
     release(header_);
     header_ = grown;
@@ -283,6 +286,10 @@ void ZSetValue::link(ZSetNode* x) {
         }
         update[i] = p;
     }
+    link_after(x, update, rank);
+}
+
+void ZSetValue::link_after(ZSetNode* x, ZSetNode** update, std::size_t* rank) {
     const int height = x->height_;
     for (int i = level_; i < height; ++i) {
         rank[i] = 0;
@@ -332,30 +339,78 @@ std::optional<double> ZSetValue::score(std::string_view member) const {
 
 bool ZSetValue::set(std::string_view member, double score) {
     const std::uint64_t hash = hash_bytes(member);
-    ZSetNode* node = find_node(member, hash);
-    if (!node) note_member(member);
-    if (listpack_ && score == 0) score = 0.0;   // see reset_encoding: no "-0" in a listpack
-    if (node) {
-        if (node->score_ == score) return false;
-        // Redis's zslUpdateScore: when the node stays between its neighbours, change the
-        // score in place; otherwise move it (keeping its allocation and height).
-        const ZSetNode* prev = node->backward_;
-        const ZSetNode* next = node->levels()[0].forward;
-        if ((!prev || prev->score_ < score) && (!next || next->score_ > score)) {
-            node->score_ = score;
-            return false;
-        }
-        ZSetNode* update[kMaxLevel];
-        find_predecessors(node->score_, member, update);
-        unlink(node, update);
-        node->score_ = score;
-        link(node);
+    if (const ZSetNode* node = find_node(member, hash)) {
+        update_score(node, score);
         return false;
     }
-    node = allocate(member, score, random_height(), hash);
-    hash_insert(node);
+    note_member(member);
+    if (listpack_ && score == 0) score = 0.0;   // see reset_encoding: no "-0" in a listpack
+    ZSetNode* node = allocate(member, score, random_height());
+    hash_insert(node, hash);
     link(node);
     return true;
+}
+
+void ZSetValue::update_score(const ZSetNode* found, double score) {
+    auto* node = const_cast<ZSetNode*>(found);   // found in this set, which we may change
+    if (listpack_ && score == 0) score = 0.0;
+    if (node->score_ == score) return;
+    // Redis's zslUpdateScore: when the node stays between its neighbours, change the score in
+    // place; otherwise move it (keeping its allocation and height).
+    const ZSetNode* prev = node->backward_;
+    const ZSetNode* next = node->levels()[0].forward;
+    if ((!prev || prev->score_ < score) && (!next || next->score_ > score)) {
+        node->score_ = score;
+        return;
+    }
+    move(node, score);
+}
+
+// Redis unlinks the node (one search from the top for its predecessors) and inserts it again
+// (a second search). In a set much bigger than the CPU caches nearly every step of a search
+// is a cache miss, and each step depends on the one before. Here both searches run in one
+// loop, a step of each per iteration, so their misses overlap: the new place is searched in
+// the list as it will be without `x` (x is stepped over, its span merged into the link that
+// jumps it), which makes the predecessors and ranks found still right after the unlink.
+void ZSetValue::move(ZSetNode* x, double score) {
+    const double old_score = x->score_;
+    const std::string_view member = x->member();
+    ZSetNode* old_update[kMaxLevel];
+    ZSetNode* new_update[kMaxLevel];
+    std::size_t new_rank[kMaxLevel];
+    ZSetNode* po = header_;
+    ZSetNode* pn = header_;
+    std::size_t rank = 0;
+    for (int i = level_ - 1; i >= 0; --i) {
+        bool old_moving = true, new_moving = true;
+        while (old_moving || new_moving) {
+            if (old_moving) {
+                ZSetNode* f = po->levels()[i].forward;
+                if (f && before(f, old_score, member)) po = f;
+                else old_moving = false;
+            }
+            if (new_moving) {
+                ZSetNode* f = pn->levels()[i].forward;
+                std::size_t span = pn->levels()[i].span;
+                if (f == x) {
+                    span += x->levels()[i].span - 1;
+                    f = x->levels()[i].forward;
+                }
+                if (f && before(f, score, member)) {
+                    rank += span;
+                    pn = f;
+                } else {
+                    new_moving = false;
+                }
+            }
+        }
+        old_update[i] = po;
+        new_update[i] = pn;
+        new_rank[i] = rank;
+    }
+    unlink(x, old_update);
+    x->score_ = score;
+    link_after(x, new_update, new_rank);
 }
 
 bool ZSetValue::erase(std::string_view member) {

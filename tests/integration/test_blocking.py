@@ -71,6 +71,18 @@ class BlockingTest(unittest.TestCase):
         self.assertEqual(self.call("EXISTS", "q"), b":0\r\n")
         self.assertEqual(self.blocked_count(), 0)
 
+    def test_client_list_flags_blocked_client(self):
+        waiter = self.client()
+        waiter.send(encode_command("CLIENT", "SETNAME", "waiter") + encode_command("BLPOP", "q", "0"))
+        self.assertEqual(waiter.read_reply(), b"+OK\r\n")
+        self.wait_blocked(1)
+        listing = parse_reply(self.call("CLIENT", "LIST")).decode()
+        line = next(l for l in listing.splitlines() if "name=waiter" in l)
+        self.assertIn(" flags=b ", line)
+        self.assertIn(" cmd=blpop ", line)
+        self.call("RPUSH", "q", "x")
+        waiter.read_reply()
+
     def test_second_key_wakes_multi_key_waiter(self):
         waiter = self.client()
         waiter.send(encode_command("BRPOP", "a", "b", "0"))
