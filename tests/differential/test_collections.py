@@ -79,6 +79,14 @@ def timeout_index(args):
     return 1 if args[0].upper() in ("BLMPOP", "BZMPOP") else len(args) - 1
 
 
+def int_arg(args, i):
+    """args[i] as an int, or None when it is missing or not an integer."""
+    try:
+        return int(args[i])
+    except (IndexError, ValueError):
+        return None
+
+
 class Side:
     """One server connection; remembers the protocol so a reconnect can restore it."""
 
@@ -243,12 +251,7 @@ class Runner:
         raws = self.both(args)
         norms = []
         popped = []
-        count = None
-        if len(args) > 2:
-            try:
-                count = int(args[2])
-            except ValueError:
-                pass
+        count = int_arg(args, 2)
         for raw, before in zip(raws, pre):
             if is_error(raw) or raw.startswith(b"<"):
                 norms.append(raw)
@@ -301,12 +304,7 @@ class Runner:
     def run_zrandmember(self, args):
         key = args[1]
         withscores = len(args) > 3 and args[3].upper() == "WITHSCORES"
-        count = None
-        if len(args) > 2:
-            try:
-                count = int(args[2])
-            except ValueError:
-                pass
+        count = int_arg(args, 2)
         pre = [self.zscores(s, key) for s in self.sides]
         raws = self.both(args)
         norms = []

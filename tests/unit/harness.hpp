@@ -74,6 +74,12 @@ inline std::string syntax_error() { return err("ERR syntax error"); }
 inline std::string arity_error(std::string_view command) {
     return err("ERR wrong number of arguments for '" + std::string(command) + "' command");
 }
+// An array of bulk strings: bulks({"a", "b"}) == "*2\r\n$1\r\na\r\n$1\r\nb\r\n".
+inline std::string bulks(std::initializer_list<std::string_view> items) {
+    std::string s = "*" + std::to_string(items.size()) + "\r\n";
+    for (auto i : items) s += bulk(i);
+    return s;
+}
 inline std::string array(std::initializer_list<std::string> items) {
     std::string s = "*" + std::to_string(items.size()) + "\r\n";
     for (const auto& i : items) s += i;

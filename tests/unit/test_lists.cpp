@@ -16,12 +16,6 @@ using namespace std::literals;
 
 namespace {
 
-std::string bulks(std::initializer_list<std::string_view> items) {
-    std::string s = "*" + std::to_string(items.size()) + "\r\n";
-    for (auto i : items) s += bulk(i);
-    return s;
-}
-
 std::string ints(std::initializer_list<long long> items) {
     std::string s = "*" + std::to_string(items.size()) + "\r\n";
     for (auto i : items) s += integer(i);

@@ -13,12 +13,6 @@ using namespace std::literals;
 
 namespace {
 
-std::string bulks(std::initializer_list<std::string_view> items) {
-    std::string s = "*" + std::to_string(items.size()) + "\r\n";
-    for (auto i : items) s += bulk(i);
-    return s;
-}
-
 // The list 3 1 2 10, the same numbers as a set, and weights/hash fields to sort by.
 void fill(Harness& h) {
     h.run({"RPUSH", "l", "3", "1", "2", "10"});
