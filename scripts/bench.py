@@ -133,6 +133,15 @@ def run_benchmark(server, test, opts, pipeline, client_core):
                      f"(exit {out.returncode}):\n{out.stdout}{out.stderr}")
 
 
+def encode(*args):
+    """One command as a RESP multibulk."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
 def ratio(a, b):
     return f"{a / b:.2f}" if b > 0 else "-"
 
@@ -153,7 +162,12 @@ def print_table(results, tests, opts, pipeline):
         r_ops, r_cpu, r_eff = summarize(results[(test, "redis")], opts.n)
         rows.append([test.upper(), f"{k_ops:,.0f}", f"{r_ops:,.0f}", ratio(k_ops, r_ops),
                      f"{k_cpu:.2f}", f"{r_cpu:.2f}", f"{k_eff:,.0f}", f"{r_eff:,.0f}", ratio(k_eff, r_eff)])
-    if opts.markdown:
+    render_table(header, rows, opts.markdown)
+
+
+def render_table(header, rows, markdown):
+    """Prints rows of strings as a Markdown table or as aligned columns (numbers right)."""
+    if markdown:
         print("| " + " | ".join(header) + " |")
         print("|---|" + "---:|" * (len(header) - 1))
         for row in rows:

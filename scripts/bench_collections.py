@@ -21,18 +21,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import REPO, BenchError, Server, free_port, is_redis_server, pick_cores, pinned  # noqa: E402
+from bench import REPO, BenchError, Server, encode, free_port, is_redis_server, pick_cores, pinned  # noqa: E402
 
 SIZES = (1_000, 100_000, 1_000_000)
 MEMORY_ELEMENTS = 1_000_000
-
-
-def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 class Conn:

@@ -64,7 +64,7 @@ bool run_for_waiter(ServerState& server, BlockedClient& waiter) {
     std::string reply;
     resp::ReplyWriter out(reply, waiter.proto);
     const ExecResult result =
-        execute_with(server, *waiter.session, args, out, ExecOptions{unix_time_ms(), false});
+        execute_with(server, *waiter.session, args, out, ExecOptions{.now_ms = unix_time_ms(), .may_block = false, .check_memory = false});
     std::function<void()> wake;
     {
         std::lock_guard lock(waiter.mutex);

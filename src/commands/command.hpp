@@ -122,7 +122,8 @@ struct CommandContext {
     // Stores a value, dropping any previous value and TTL (SET semantics without KEEPTTL).
     Entry& overwrite(std::string_view key, Value value);
 
-    std::uint32_t lru_clock() const { return static_cast<std::uint32_t>(now_ms / 1000); }
+    // Records an access for LRU/LFU eviction (Redis's updateLFU / LRU clock refresh).
+    void touch(Entry& e);
 
     // Blocking commands (BLPOP, BLMOVE, BZPOPMIN, ...) call this instead of replying when
     // none of their keys has anything to serve. The client then waits until one of `keys`
@@ -151,6 +152,7 @@ inline constexpr std::string_view kStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kDbOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 }  // namespace errors

@@ -9,6 +9,8 @@
 
 #include "commands/blocking.hpp"
 #include "commands/command_table.hpp"
+#include "store/eviction.hpp"
+#include "store/memory.hpp"
 
 namespace corokv {
 namespace {
@@ -79,6 +81,36 @@ void lock_key_shards(Store& store, std::span<const std::string_view> args,
     locks.lock_many(indices);
 }
 
+}  // namespace
+
+EvictionParams eviction_params(const ServerState& server, std::int64_t now_ms) {
+    const Config& config = server.config;
+    return EvictionParams{.policy = config.maxmemory_policy.load(std::memory_order_relaxed),
+                          .samples = std::clamp(config.maxmemory_samples.load(std::memory_order_relaxed), 1, 1024),
+                          .lfu_decay_time = config.lfu_decay_time.load(std::memory_order_relaxed),
+                          .now_ms = now_ms,
+                          .time_limit_us = eviction_time_limit_us(
+                              config.maxmemory_eviction_tenacity.load(std::memory_order_relaxed))};
+}
+
+EvictionResult evict_to_maxmemory(ServerState& server, std::int64_t now_ms) {
+    const std::uint64_t maxmemory = server.config.maxmemory.load(std::memory_order_relaxed);
+    if (maxmemory == 0) return EvictionResult::ok;
+    const auto limit = static_cast<std::int64_t>(std::min<std::uint64_t>(maxmemory, INT64_MAX));
+    if (memory::used() <= limit) return EvictionResult::ok;
+    return server.evictor.make_room(server.store, eviction_params(server, now_ms), limit, memory::used);
+}
+
+namespace {
+// Redis's processCommand memory check: before every command (reads allocate reply buffers
+// too), evict down to maxmemory; if that is impossible, refuse commands flagged denyoom (DEL
+// and reads still run). Without a maxmemory this is one relaxed load.
+bool make_room_or_refuse(ServerState& server, const CommandSpec& spec, resp::ReplyWriter& out,
+                         std::int64_t now_ms) {
+    if (evict_to_maxmemory(server, now_ms) != EvictionResult::failed || !(spec.flags & kDenyOom)) return true;
+    out.error(errors::kOom);
+    return false;
+}
 }  // namespace
 
 const CommandSpec* find_command(std::string_view name) {
@@ -187,6 +219,7 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
     }
     client.last_command.store(spec, std::memory_order_relaxed);
     client.last_parent_command.store(parent, std::memory_order_relaxed);
+    if (options.check_memory && !make_room_or_refuse(server, *spec, out, options.now_ms)) return {};
 
     CommandContext ctx{.args = args, .out = out, .store = server.store, .server = server,
                        .client = client, .now_ms = options.now_ms, .spec = spec};
@@ -213,7 +246,7 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
 Entry* CommandContext::find_in(std::string_view key, int db) {
     const std::uint64_t h = hash_of(key);
     Entry* e = keyspace(h, db).find(key, h, now_ms);
-    if (e) e->lru_seconds = lru_clock();
+    if (e) touch(*e);
     return e;
 }
 
@@ -235,7 +268,7 @@ Entry* CommandContext::find_read(std::string_view key) {
     ShardStats& st = shard_stats(h);
     if (e) {
         ++st.keyspace_hits;
-        e->lru_seconds = lru_clock();
+        touch(*e);
     } else {
         ++st.keyspace_misses;
     }
@@ -245,8 +278,24 @@ Entry* CommandContext::find_read(std::string_view key) {
 std::pair<Entry*, bool> CommandContext::find_or_create_in(std::string_view key, int db) {
     const std::uint64_t h = hash_of(key);
     auto result = keyspace(h, db).find_or_create(key, h, now_ms);
-    result.first->lru_seconds = lru_clock();
+    Entry& e = *result.first;
+    if (result.second) {
+        // A new key starts with Redis's initial LFU counter, as if accessed a few times, so
+        // it is not the first to go.
+        e.access_ticks = lru_ticks(now_ms);
+        e.lfu_minutes = lfu_minutes(now_ms);
+    } else {
+        touch(e);
+    }
     return result;
+}
+
+void CommandContext::touch(Entry& e) {
+    e.access_ticks = lru_ticks(now_ms);
+    const Config& config = server.config;
+    if (is_lfu(config.maxmemory_policy.load(std::memory_order_relaxed)))
+        lfu_record_access(e, now_ms, config.lfu_log_factor.load(std::memory_order_relaxed),
+                          config.lfu_decay_time.load(std::memory_order_relaxed));
 }
 
 bool CommandContext::erase_in(std::string_view key, int db) {

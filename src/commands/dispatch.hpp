@@ -31,6 +31,9 @@ std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& clien
 struct ExecOptions {
     std::int64_t now_ms = 0;
     bool may_block = true;
+    // Evict / refuse denyoom commands over maxmemory. Off when re-running a blocked client's
+    // command: it was admitted when it arrived, as in Redis.
+    bool check_memory = true;
 };
 struct ExecResult {
     std::shared_ptr<BlockedClient> blocked;  // the command blocked (may_block was true)
@@ -46,6 +49,12 @@ void key_positions(const CommandSpec& spec, std::span<const std::string_view> ar
 
 // True for the command names Redis treats as an HTTP request sent to the Redis port
 // (cross-protocol scripting): the connection must be closed without replying.
+// The eviction settings in force (config) for one eviction run at `now_ms`.
+EvictionParams eviction_params(const ServerState& server, std::int64_t now_ms);
+// Evicts keys while used memory is above maxmemory (no-op without a limit), for at most the
+// tenacity's time limit.
+EvictionResult evict_to_maxmemory(ServerState& server, std::int64_t now_ms);
+
 bool is_cross_protocol_attack(std::string_view command_name);
 
 }  // namespace corokv

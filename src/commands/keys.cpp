@@ -156,11 +156,15 @@ void rename_generic(CommandContext& c, bool nx) {
         c.out.integer(0);
         return;
     }
+    // The value moves with its access history (Redis moves the object itself).
     Value moved = std::move(e->value);
-    const std::int64_t expire = e->expire_at_ms;
+    const Entry history = Entry{{}, e->expire_at_ms, e->access_ticks, e->lfu_minutes, e->lfu_counter};
     c.erase(src);
     Entry& target = c.overwrite(dst, std::move(moved));
-    if (expire != 0) c.set_expire(dst, target, expire);
+    if (history.expire_at_ms != 0) c.set_expire(dst, target, history.expire_at_ms);
+    target.access_ticks = history.access_ticks;
+    target.lfu_minutes = history.lfu_minutes;
+    target.lfu_counter = history.lfu_counter;
     if (nx) c.out.integer(1);
     else c.out.ok();
 }
@@ -335,14 +339,28 @@ void object_refcount_command(CommandContext& c) {
     c.out.integer(shared ? 2147483647 : 1);
 }
 
+// Under an LFU policy Redis keeps only frequencies, under the others only access times, and
+// OBJECT refuses to show the one it does not track. corokv tracks both but answers the same.
+constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
+
+bool lfu_policy(const CommandContext& c) { return is_lfu(c.server.config.maxmemory_policy.load()); }
+
 void object_idletime_command(CommandContext& c) {
     Entry* e = c.peek_read(c.arg(2));
     if (!e) {
         c.out.null();
         return;
     }
-    const std::int64_t idle = static_cast<std::int64_t>(c.lru_clock()) - e->lru_seconds;
-    c.out.integer(idle < 0 ? 0 : idle);
+    if (lfu_policy(c)) {
+        c.out.error(kLfuSelected);
+        return;
+    }
+    c.out.integer(idle_seconds(*e, c.now_ms));
 }
 
 void object_freq_command(CommandContext& c) {
@@ -351,11 +369,11 @@ void object_freq_command(CommandContext& c) {
         c.out.null();
         return;
     }
-    // Access frequency is only tracked under an LFU maxmemory policy, which corokv does not
-    // offer yet; Redis answers this error in the same situation.
-    c.out.error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
-                "Please note that when switching between policies at runtime LRU and LFU data "
-                "will take some time to adjust.");
+    if (!lfu_policy(c)) {
+        c.out.error(kLfuNotSelected);
+        return;
+    }
+    c.out.integer(lfu_decayed_counter(*e, c.now_ms, c.server.config.lfu_decay_time.load()));
 }
 
 void object_help_command(CommandContext& c) {

@@ -1,12 +1,10 @@
 // Server commands: INFO, CONFIG, COMMAND, DBSIZE, FLUSHDB/FLUSHALL, TIME, SHUTDOWN.
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <set>
 #include <string>
 
@@ -15,6 +13,7 @@
 #include "commands/numbers.hpp"
 #include "commands/server_state.hpp"
 #include "store/glob.hpp"
+#include "store/memory.hpp"
 
 namespace corokv {
 
@@ -35,27 +34,23 @@ namespace {
 
 // --- memory figures -------------------------------------------------------------------------
 
-// Bytes the allocator has handed out (heap + mmapped chunks): what the data really costs.
-std::int64_t allocated_bytes() {
-    struct mallinfo2 mi = mallinfo2();
-    return static_cast<std::int64_t>(mi.uordblks + mi.hblkhd);
-}
-
-std::int64_t resident_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    long pages_total = 0, pages_resident = 0;
-    statm >> pages_total >> pages_resident;
-    return static_cast<std::int64_t>(pages_resident) * sysconf(_SC_PAGESIZE);
-}
-
-// Redis's bytesToHuman: "1.50M", "930B".
-std::string human_bytes(std::int64_t n) {
+// Redis's bytesToHuman: "1.50M", "930B"; beyond petabytes plain bytes again.
+std::string human_bytes(std::uint64_t n) {
+    static constexpr char kUnits[] = "KMGTP";
     char buf[64];
-    const double d = static_cast<double>(n);
-    if (n < 1024) std::snprintf(buf, sizeof buf, "%lldB", static_cast<long long>(n));
-    else if (n < 1024LL * 1024) std::snprintf(buf, sizeof buf, "%.2fK", d / 1024);
-    else if (n < 1024LL * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.2fM", d / (1024 * 1024));
-    else std::snprintf(buf, sizeof buf, "%.2fG", d / (1024.0 * 1024 * 1024));
+    if (n < 1024) {
+        std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(n));
+        return buf;
+    }
+    std::uint64_t scale = 1024;
+    for (char unit : std::string_view(kUnits)) {
+        if (n < scale * 1024) {
+            std::snprintf(buf, sizeof buf, "%.2f%c", static_cast<double>(n) / static_cast<double>(scale), unit);
+            return buf;
+        }
+        scale *= 1024;
+    }
+    std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(n));
     return buf;
 }
 
@@ -63,6 +58,9 @@ std::string human_bytes(std::int64_t n) {
 
 class InfoWriter {
 public:
+    // Used memory as it was before INFO allocated its own text (which would count otherwise).
+    const std::int64_t used_memory = memory::used();
+
     void section(std::string_view title) {
         if (!text_.empty()) text_ += "\r\n";
         text_ += "# ";
@@ -118,7 +116,7 @@ void info_server(CommandContext& c, InfoWriter& w) {
     w.field("uptime_in_days", uptime / 86400);
     w.field("hz", s.config.hz.load());
     w.field("configured_hz", s.config.hz.load());
-    w.field("lru_clock", static_cast<long long>(c.lru_clock() & ((1u << 24) - 1)));
+    w.field("lru_clock", static_cast<long long>((c.now_ms / 1000) & ((1 << 24) - 1)));  // Redis's 24-bit seconds
     w.field("executable", s.executable);
     w.field("config_file", s.config_file);
     w.field("io_threads_active", 0);
@@ -139,8 +137,9 @@ void info_clients(CommandContext& c, InfoWriter& w) {
 }
 
 void info_memory(CommandContext& c, InfoWriter& w) {
-    const std::int64_t used = allocated_bytes();
-    const std::int64_t rss = resident_bytes();
+    const std::int64_t used = w.used_memory;
+    const std::int64_t rss = memory::resident();
+    const std::uint64_t maxmemory = c.server.config.maxmemory.load();
     std::int64_t peak = c.server.used_memory_peak.load();
     while (used > peak && !c.server.used_memory_peak.compare_exchange_weak(peak, used)) {
     }
@@ -152,9 +151,9 @@ void info_memory(CommandContext& c, InfoWriter& w) {
     w.field("used_memory_rss_human", human_bytes(rss));
     w.field("used_memory_peak", peak);
     w.field("used_memory_peak_human", human_bytes(peak));
-    w.field("maxmemory", 0);
-    w.field("maxmemory_human", "0B");
-    w.field("maxmemory_policy", "noeviction");
+    w.field("maxmemory", static_cast<long long>(maxmemory));  // Redis prints it signed
+    w.field("maxmemory_human", human_bytes(maxmemory));
+    w.field("maxmemory_policy", eviction_policy_name(c.server.config.maxmemory_policy.load()));
     char ratio[32];
     std::snprintf(ratio, sizeof ratio, "%.2f", used > 0 ? static_cast<double>(rss) / used : 0.0);
     w.field("mem_fragmentation_ratio", std::string(ratio));
@@ -180,10 +179,8 @@ void info_persistence(CommandContext& c, InfoWriter& w) {
 void info_stats(CommandContext& c, InfoWriter& w) {
     const ServerStats& st = c.server.stats;
     const ShardStats shards = c.store.stats();  // all shards are locked by the dispatcher
-    const std::uint64_t expire_checks = shards.expired_keys + shards.expired_stale_entries;
     char stale[32];
-    std::snprintf(stale, sizeof stale, "%.2f",
-                  expire_checks ? 100.0 * shards.expired_stale_entries / expire_checks : 0.0);
+    std::snprintf(stale, sizeof stale, "%.2f", c.store.expired_stale_perc());
     w.section("Stats");
     w.field("total_connections_received", st.total_connections_received.load());
     w.field("total_commands_processed", st.total_commands_processed.load());
@@ -193,7 +190,7 @@ void info_stats(CommandContext& c, InfoWriter& w) {
     w.field("rejected_connections", st.rejected_connections.load());
     w.field("expired_keys", shards.expired_keys);
     w.field("expired_stale_perc", std::string(stale));
-    w.field("evicted_keys", 0);
+    w.field("evicted_keys", shards.evicted_keys);
     w.field("keyspace_hits", shards.keyspace_hits);
     w.field("keyspace_misses", shards.keyspace_misses);
     w.field("pubsub_channels", 0);
@@ -231,14 +228,17 @@ void info_keyspace(CommandContext& c, InfoWriter& w) {
     w.section("Keyspace");
     for (int db = 0; db < c.store.databases(); ++db) {
         std::size_t keys = 0, expires = 0;
+        double ttl_weighted = 0;  // each shard's running average, weighted by its volatile keys
         for (std::size_t s = 0; s < c.store.shard_count(); ++s) {
             const Keyspace& ks = c.store.shard(s).dbs[static_cast<std::size_t>(db)];
             keys += ks.size();
             expires += ks.expires_count();
+            ttl_weighted += static_cast<double>(ks.avg_ttl_ms()) * static_cast<double>(ks.expires_count());
         }
         if (keys == 0) continue;
-        w.field("db" + std::to_string(db),
-                "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) + ",avg_ttl=0");
+        const auto avg_ttl = expires ? static_cast<long long>(ttl_weighted / static_cast<double>(expires)) : 0LL;
+        w.field("db" + std::to_string(db), "keys=" + std::to_string(keys) + ",expires=" + std::to_string(expires) +
+                                               ",avg_ttl=" + std::to_string(avg_ttl));
     }
 }
 
@@ -409,6 +409,8 @@ void config_set_command(CommandContext& c) {
         }
         previous.emplace_back(std::string(c.arg(i)), std::move(before));
     }
+    // A lowered maxmemory takes effect now, as in Redis: evict down to it before replying.
+    if (seen.contains("maxmemory") || seen.contains("maxmemory-policy")) evict_to_maxmemory(c.server, c.now_ms);
     c.out.ok();
 }
 

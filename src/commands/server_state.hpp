@@ -9,6 +9,7 @@
 
 #include "commands/clients.hpp"
 #include "config/config.hpp"
+#include "store/eviction.hpp"
 #include "store/store.hpp"
 
 namespace corokv {
@@ -67,6 +68,7 @@ public:
     int io_threads = 1;
     OpsMeter ops_meter;
     std::atomic<std::int64_t> used_memory_peak{0};
+    Evictor evictor;
     // Clients waiting in BLPOP & co. Write commands look for keys to serve only when this is
     // non-zero, so the common case costs one relaxed load.
     std::atomic<std::int64_t> blocked_clients{0};

@@ -21,7 +21,15 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// Redis's string2ll: no '+', no leading zeros, no "-0", no spaces.
+bool canonical_integer(std::string_view s) {
+    const std::string_view digits = !s.empty() && s[0] == '-' ? s.substr(1) : s;
+    if (digits.empty() || (digits[0] == '0' && s.size() > 1)) return false;
+    return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 Result<std::int64_t> parse_int(std::string_view s) {
+    if (!canonical_integer(s)) return fail(("argument couldn't be parsed into an integer"));
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size())
@@ -89,6 +97,49 @@ Param string_param(std::string_view name, std::string Config::*field) {
                  }};
 }
 
+Param atomic_int_param(std::string_view name, std::atomic<int> Config::*field, std::int64_t lo, std::int64_t hi) {
+    return Param{name, true, [field](const Config& c) { return std::to_string((c.*field).load()); },
+                 [field, lo, hi](Config& c, std::string_view v) -> Result<void> {
+                     auto n = parse_int_in(v, lo, hi);
+                     if (!n) return fail(n.error().message);
+                     (c.*field).store(static_cast<int>(n.value()));
+                     return success();
+                 }};
+}
+
+// Redis's memtoull, quirks included since CONFIG GET shows the result: digits then an
+// optional unit; no digits means 0 ("mb" is 0), a too long number saturates at 2^64-1 and
+// the unit multiplication wraps modulo 2^64.
+Result<std::uint64_t> parse_maxmemory(std::string_view s) {
+    s = s.substr(0, s.find('\0'));
+    const std::size_t digits = std::find_if(s.begin(), s.end(), [](char c) { return c < '0' || c > '9'; }) - s.begin();
+    const std::string unit = lower(s.substr(digits));
+    static constexpr std::pair<std::string_view, std::uint64_t> units[] = {
+        {"", 1}, {"b", 1}, {"k", 1000}, {"kb", 1024}, {"m", 1000000}, {"mb", 1 << 20},
+        {"g", 1000000000}, {"gb", 1 << 30}};
+    const auto* u = std::find_if(std::begin(units), std::end(units), [&](const auto& x) { return x.first == unit; });
+    if (u == std::end(units) || digits >= 128) return fail("argument must be a memory value");
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + digits, value);
+    (void)end;
+    if (ec == std::errc::result_out_of_range) value = UINT64_MAX;
+    return value * u->second;
+}
+
+Param maxmemory_policy_param() {
+    return Param{"maxmemory-policy", true,
+                 [](const Config& c) { return std::string(eviction_policy_name(c.maxmemory_policy.load())); },
+                 [](Config& c, std::string_view v) -> Result<void> {
+                     auto policy = parse_eviction_policy(v.substr(0, v.find('\0')));  // C string compare
+                     if (!policy)
+                         return fail("argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+                                     "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, "
+                                     "noeviction");
+                     c.maxmemory_policy.store(*policy);
+                     return success();
+                 }};
+}
+
 // A setting Redis has that corokv reports truthfully but cannot change yet.
 Param fixed_param(std::string_view name, std::string_view value) {
     return Param{name, false, [value](const Config&) { return std::string(value); },
@@ -150,6 +201,18 @@ const std::vector<Param>& params() {
                   c.hz = static_cast<int>(std::clamp<std::int64_t>(n.value(), 1, 500));
                   return success();
               }},
+        Param{"maxmemory", true, [](const Config& c) { return std::to_string(c.maxmemory.load()); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_maxmemory(v);
+                  if (!n) return fail(n.error().message);
+                  c.maxmemory.store(n.value());
+                  return success();
+              }},
+        maxmemory_policy_param(),
+        atomic_int_param("maxmemory-samples", &Config::maxmemory_samples, 1, INT32_MAX),
+        atomic_int_param("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0, 100),
+        atomic_int_param("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX),
+        atomic_int_param("lfu-decay-time", &Config::lfu_decay_time, 0, INT32_MAX),
         fixed_param("save", ""),
         fixed_param("appendonly", "no"),
     };

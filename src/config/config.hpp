@@ -13,6 +13,8 @@
 
 #include <boost/outcome/std_result.hpp>
 
+#include "store/eviction_policy.hpp"
+
 namespace corokv {
 
 namespace outcome = BOOST_OUTCOME_V2_NAMESPACE;
@@ -43,6 +45,13 @@ public:
     std::atomic<int> hz{10};
     std::atomic<int> loglevel{2};   // index into kLogLevels
     std::atomic<bool> requirepass_set{false};
+    // Eviction (store/eviction.hpp). maxmemory 0 = no limit.
+    std::atomic<std::uint64_t> maxmemory{0};
+    std::atomic<EvictionPolicy> maxmemory_policy{EvictionPolicy::noeviction};
+    std::atomic<int> maxmemory_samples{5};
+    std::atomic<int> maxmemory_eviction_tenacity{10};
+    std::atomic<int> lfu_log_factor{10};
+    std::atomic<int> lfu_decay_time{1};
 
     std::string requirepass() const;
     void set_requirepass(std::string pw);

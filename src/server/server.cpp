@@ -17,8 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "commands/dispatch.hpp"
 #include "server/connection.hpp"
 #include "server/log.hpp"
+#include "store/memory.hpp"
 
 namespace corokv {
 
@@ -37,6 +39,7 @@ struct Server::Impl {
     std::unique_ptr<tcp::acceptor> acceptor;
     std::unique_ptr<asio::signal_set> signals;
     std::unique_ptr<asio::steady_timer> tick_timer;
+    std::int64_t high_water = 0;  // used memory since the last release_memory_after_shrink
     std::size_t next_context = 1;
 
     std::mutex stop_mutex;
@@ -86,18 +89,56 @@ struct Server::Impl {
         }
     }
 
-    // Redis's serverCron, reduced to what exists so far: active expiry and ops sampling.
+    // Eviction that stopped at its time limit (maxmemory-eviction-tenacity) continues here,
+    // like Redis's evictionTimeProc, so memory gets under maxmemory without new writes.
+    void finish_evictions(std::int64_t now_ms, std::chrono::microseconds budget) {
+        const auto until = std::chrono::steady_clock::now() + budget;
+        while (evict_to_maxmemory(state, now_ms) == EvictionResult::running &&
+               std::chrono::steady_clock::now() < until) {
+        }
+    }
+
+    // Redis's serverCron, reduced to what exists so far: active expiry, ops sampling, and
+    // eviction left over.
     asio::awaitable<void> tick_loop() {
+        using clock = std::chrono::steady_clock;
+        // Redis's ACTIVE_EXPIRE_CYCLE_FAST_DURATION: while a cycle left due keys behind, 1 ms
+        // fast cycles every 2 ms run between ticks, so a mass expiry is reclaimed quickly
+        // without any single cycle holding the thread for long.
+        constexpr auto kFastCycle = std::chrono::milliseconds(1);
+        auto last_tick = clock::now();
+        bool expiry_behind = false;
         for (;;) {
             const int hz = std::max(1, state.config.hz.load());
             const auto period = std::chrono::microseconds(1000000 / hz);
-            tick_timer->expires_after(period);
+            const auto next_tick = last_tick + period;
+            tick_timer->expires_at(expiry_behind ? std::min(clock::now() + 2 * kFastCycle, next_tick) : next_tick);
             auto [ec] = co_await tick_timer->async_wait(asio::experimental::as_tuple(asio::use_awaitable));
             if (ec) co_return;
             const std::int64_t now = unix_time_ms();
+            if (clock::now() < next_tick) {
+                expiry_behind = state.store.active_expire_cycle(now, kFastCycle, /*slow=*/false).more_due;
+                continue;
+            }
+            last_tick = clock::now();
             // At most a quarter of each period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
-            state.store.active_expire_cycle(now, period / 4);
+            expiry_behind = state.store.active_expire_cycle(now, period / 4).more_due;
+            finish_evictions(now, period / 4);
+            release_memory_after_shrink();
             state.ops_meter.sample(now, state.stats.total_commands_processed.load());
+        }
+    }
+
+    // glibc keeps freed memory inside the heap (RSS stays up) unless it sits at the very top.
+    // After used memory fell a lot (mass expiry, FLUSHALL, eviction after lowering maxmemory),
+    // hand the free pages back so RSS follows used_memory down. malloc_trim walks the free
+    // lists, so it runs only after a drop of at least a quarter and 16 MB.
+    void release_memory_after_shrink() {
+        const std::int64_t used = memory::used();
+        high_water = std::max(high_water, used);
+        if (high_water - used >= std::max<std::int64_t>(16 << 20, high_water / 4)) {
+            memory::release_free_pages();
+            high_water = used;
         }
     }
 

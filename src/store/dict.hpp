@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "store/memory.hpp"
+
 namespace corokv {
 
 inline std::uint64_t hash_bytes(std::string_view s) {
@@ -121,6 +123,26 @@ public:
             for (Node* n = head; n; n = n->next) fn(std::string_view(n->key), n->value);
     }
 
+    // Visits nodes until `fn(node)` returns false (memory sampling).
+    template <class F>
+    void visit_nodes(F&& fn) const {
+        for (Node* head : buckets_)
+            for (Node* n = head; n; n = n->next)
+                if (!fn(*n)) return;
+    }
+    // Bytes of the bucket array.
+    std::size_t table_bytes() const { return buckets_.empty() ? 0 : memory::block_size(buckets_.data()); }
+    // The bucket array plus nodes measured by `node_bytes`, sampled as MEMORY USAGE does.
+    template <class F>
+    std::size_t allocated_bytes(std::size_t samples, F&& node_bytes) const {
+        memory::ElementSampler sampler(samples);
+        visit_nodes([&](const Node& n) {
+            sampler.add(node_bytes(n));
+            return sampler.wants_more();
+        });
+        return table_bytes() + sampler.estimate(size_);
+    }
+
     // Visits one bucket chosen by `cursor` and returns the next cursor (0 = done). This is
     // Redis's dictScan for a single table: the cursor's bits are incremented from the top,
     // so buckets that split or merge on resize are never skipped.
@@ -148,6 +170,33 @@ public:
         std::size_t skip = std::uniform_int_distribution<std::size_t>(0, len - 1)(rng);
         while (skip--) head = head->next;
         return head;
+    }
+
+    // Up to `count` nodes from consecutive buckets after a random one (Redis's
+    // dictGetSomeKeys): one random draw and a sequential walk, cheap enough to run on every
+    // eviction; a node may be visited twice only if the table is smaller than `count`.
+    // Gives up after 10 * count buckets, so a sparse table cannot make it slow.
+    // The chain heads are gathered and prefetched first, so their cache misses (the whole
+    // cost of sampling a big table) overlap instead of coming one after another.
+    template <class Rng, class F>
+    void sample_nodes(Rng& rng, std::size_t count, F&& fn) const {
+        if (size_ == 0 || count == 0) return;
+        constexpr std::size_t kBatch = 16;
+        const std::uint64_t m = mask();
+        std::uint64_t bucket = std::uniform_int_distribution<std::uint64_t>(0, m)(rng);
+        std::size_t found = 0, steps = 0;
+        while (found < count && steps < 10 * count) {
+            Node* heads[kBatch];
+            std::size_t gathered = 0;
+            for (; gathered < std::min(kBatch, count - found) && steps < 10 * count; ++steps, bucket = (bucket + 1) & m) {
+                if (Node* head = buckets_[bucket]) {
+                    __builtin_prefetch(head);
+                    heads[gathered++] = head;
+                }
+            }
+            for (std::size_t i = 0; i < gathered && found < count; ++i)
+                for (Node* n = heads[i]; n && found < count; n = n->next, ++found) fn(static_cast<const Node&>(*n));
+        }
     }
 
 private:

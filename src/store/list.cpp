@@ -4,6 +4,8 @@
 #include <bit>
 #include <charconv>
 #include <cstdlib>
+
+#include "store/memory.hpp"
 #include <cstring>
 #include <new>
 #include <utility>
@@ -113,9 +115,8 @@ std::uint32_t offset_of(const char* data, std::uint32_t begin, std::uint32_t end
 }
 
 char* allocate(std::uint32_t capacity) {
-    void* p = std::malloc(capacity ? capacity : 1);
-    if (!p) throw std::bad_alloc();
-    return static_cast<char*>(p);
+    // operator new, not malloc: the block is then counted in used memory (store/memory.hpp).
+    return static_cast<char*>(::operator new(capacity ? capacity : 1));
 }
 
 }  // namespace
@@ -177,7 +178,7 @@ void relocate(Node& n, std::uint32_t capacity, std::uint32_t new_begin) {
     char* data = allocate(capacity);
     const std::uint32_t used = n.used();
     if (used) std::memcpy(data + new_begin, n.data + n.begin, used);
-    std::free(n.data);
+    ::operator delete(n.data);
     n.data = data;
     n.capacity = capacity;
     n.begin = new_begin;
@@ -242,7 +243,7 @@ char* open_gap(Node& n, std::uint32_t offset, std::uint32_t bytes) {
         char* data = allocate(capacity);
         std::memcpy(data, n.data + n.begin, before);
         std::memcpy(data + before + bytes, n.data + offset, after);
-        std::free(n.data);
+        ::operator delete(n.data);
         n.data = data;
         n.capacity = capacity;
         n.begin = 0;
@@ -301,7 +302,7 @@ void ListValue::insert_node(std::size_t i) {
 }
 
 void ListValue::remove_node(std::size_t i) {
-    std::free(node(i).data);
+    ::operator delete(node(i).data);
     const std::uint32_t mask = ring_capacity_ - 1;
     if (i < node_count_ / 2) {
         for (std::size_t j = i; j > 0; --j) node(j) = node(j - 1);
@@ -314,7 +315,7 @@ void ListValue::remove_node(std::size_t i) {
 }
 
 void ListValue::free_all() {
-    for (std::size_t i = 0; i < node_count_; ++i) std::free(node(i).data);
+    for (std::size_t i = 0; i < node_count_; ++i) ::operator delete(node(i).data);
     delete[] ring_;
     ring_ = nullptr;
     ring_capacity_ = ring_head_ = node_count_ = 0;
@@ -371,8 +372,9 @@ ListValue& ListValue::operator=(ListValue&& other) noexcept {
 ListValue::~ListValue() { free_all(); }
 
 std::size_t ListValue::allocated_bytes() const {
-    std::size_t bytes = ring_capacity_ * sizeof(Node);
-    for (std::size_t i = 0; i < node_count_; ++i) bytes += node(i).capacity;
+    // Nodes are few (one per 8 KB of elements): measured exactly, never sampled.
+    std::size_t bytes = ring_ ? memory::block_size(ring_) : 0;
+    for (std::size_t i = 0; i < node_count_; ++i) bytes += memory::block_size(node(i).data);
     return bytes;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+
+#include "store/memory.hpp"
 #include <cstring>
 #include <new>
 #include <utility>
@@ -61,8 +63,8 @@ std::string_view MemberTable::member_of(const char* node) {
 
 char* MemberTable::make_node(std::string_view member) {
     const std::size_t size = kNextBytes + varint_size(member.size()) + member.size();
-    auto* node = static_cast<char*>(std::malloc(size));
-    if (!node) throw std::bad_alloc();
+    // operator new, not malloc: the block is then counted in used memory (store/memory.hpp).
+    auto* node = static_cast<char*>(::operator new(size));
     set_next(node, nullptr);
     char* bytes = write_varint(node + kNextBytes, member.size());
     if (!member.empty()) std::memcpy(bytes, member.data(), member.size());
@@ -117,7 +119,7 @@ void MemberTable::clear() {
     for (char*& head : buckets_) {
         while (head) {
             char* next = next_of(head);
-            std::free(head);
+            ::operator delete(head);
             head = next;
         }
     }
@@ -155,7 +157,7 @@ bool MemberTable::erase(std::string_view member) {
         if (member_of(n) != member) continue;
         if (prev) set_next(prev, next_of(n));
         else head = next_of(n);
-        std::free(n);
+        ::operator delete(n);
         --size_;
         shrink_if_needed();
         return true;
@@ -274,6 +276,21 @@ void SetValue::convert_to_table() {
     ints_.clear();
     ints_.shrink_to_fit();
     is_intset_ = false;
+}
+
+std::size_t MemberTable::allocated_bytes(std::size_t samples) const {
+    memory::ElementSampler sampler(samples);
+    for (char* head : buckets_) {
+        for (char* n = head; n && sampler.wants_more(); n = next_of(n)) sampler.add(memory::block_size(n));
+        if (!sampler.wants_more()) break;
+    }
+    const std::size_t table = buckets_.empty() ? 0 : memory::block_size(buckets_.data());
+    return table + sampler.estimate(size_);
+}
+
+std::size_t SetValue::allocated_bytes(std::size_t samples) const {
+    if (is_intset_) return ints_.empty() ? 0 : memory::block_size(ints_.data());
+    return table_.allocated_bytes(samples);
 }
 
 }  // namespace corokv

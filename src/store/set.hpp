@@ -56,6 +56,7 @@ public:
     // A random member: a uniformly chosen non-empty bucket, then a node in its chain (as
     // Redis's dictGetRandomKey). The view lives until the member is erased.
     std::string_view random_member(std::mt19937_64& rng) const;
+    std::size_t allocated_bytes(std::size_t samples) const;
 
 private:
     static char* next_of(const char* node);
@@ -113,6 +114,8 @@ public:
 
     // A uniformly random member; an intset member is formatted into `scratch`.
     std::string_view random_member(std::mt19937_64& rng, char (&scratch)[24]) const;
+    // Heap bytes of the members and tables (MEMORY USAGE), sampled up to `samples` members.
+    std::size_t allocated_bytes(std::size_t samples) const;
 
     // Views of every member that stay valid until the set changes (for sampling without
     // copying bytes); intset members are formatted into `digits`.

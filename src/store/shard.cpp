@@ -31,6 +31,50 @@ bool Keyspace::erase(std::string_view key, std::uint64_t hash) {
     return dict_.erase(key, hash);
 }
 
+bool Keyspace::evict(std::string_view key, std::uint64_t hash) {
+    if (!erase(key, hash)) return false;
+    ++stats_->evicted_keys;
+    return true;
+}
+
+const Dict<Entry>::Node* Keyspace::random_volatile(std::mt19937_64& rng) const {
+    if (heap_.empty() || expires_ == 0) return nullptr;
+    // The heap holds at most about two entries per live deadline (push_deadline rebuilds
+    // beyond that), so a handful of draws almost always finds a live one.
+    // A walk from a random start settles the rare case of a heap mostly made of stale entries
+    // (keys deleted since), so a live volatile key is always found when one exists.
+    auto live = [&](const Deadline& d) -> const Dict<Entry>::Node* {
+        const auto* node = dict_.find_node(d.key, hash_bytes(d.key));
+        return node && node->value.expire_at_ms == d.when_ms ? node : nullptr;
+    };
+    std::uniform_int_distribution<std::size_t> pick(0, heap_.size() - 1);
+    for (int attempt = 0; attempt < 8; ++attempt)
+        if (const auto* node = live(heap_[pick(rng)])) return node;
+    const std::size_t start = pick(rng);
+    for (std::size_t i = 0; i < heap_.size(); ++i)
+        if (const auto* node = live(heap_[(start + i) % heap_.size()])) return node;
+    return nullptr;
+}
+
+void Keyspace::sample_ttls(std::mt19937_64& rng, std::int64_t now_ms, int samples, int& sampled, int& expired) {
+    std::int64_t ttl_sum = 0;
+    int alive = 0;
+    for (int i = 0; i < samples && expires_ > 0; ++i) {
+        const auto* node = random_volatile(rng);
+        if (!node) break;
+        ++sampled;
+        if (deadline_passed(node->value.expire_at_ms, now_ms)) {
+            ++expired;
+        } else {
+            ttl_sum += node->value.expire_at_ms - now_ms;
+            ++alive;
+        }
+    }
+    if (alive == 0) return;
+    const std::int64_t avg = ttl_sum / alive;
+    avg_ttl_ms_ = avg_ttl_ms_ == 0 ? avg : avg_ttl_ms_ / 50 * 49 + avg / 50;
+}
+
 void Keyspace::delete_expired(std::string_view key, std::uint64_t hash) {
     erase(key, hash);
     ++stats_->expired_keys;

@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ struct ShardStats {
     std::uint64_t keyspace_misses = 0;
     std::uint64_t expired_keys = 0;
     std::uint64_t expired_stale_entries = 0;  // heap entries skipped: TTL changed or key gone
+    std::uint64_t evicted_keys = 0;
 };
 
 // One logical database's slice of keys inside one shard.
@@ -37,6 +39,12 @@ public:
     std::pair<Entry*, bool> find_or_create(std::string_view key, std::uint64_t hash,
                                            std::int64_t now_ms);
     bool erase(std::string_view key, std::uint64_t hash);
+    // Deletes a key chosen by maxmemory eviction and counts it (INFO evicted_keys).
+    bool evict(std::string_view key, std::uint64_t hash);
+
+    // A random key that carries a deadline, drawn from the expiry heap (volatile-* eviction);
+    // null when a few draws found only stale heap entries.
+    const Dict<Entry>::Node* random_volatile(std::mt19937_64& rng) const;
 
     // Sets or clears (when_ms == 0) the deadline of a live entry.
     void set_expire(std::string_view key, Entry& entry, std::int64_t when_ms);
@@ -47,6 +55,12 @@ public:
 
     std::size_t size() const { return dict_.size(); }
     std::size_t expires_count() const { return expires_; }
+
+    // Samples up to `samples` keys with a deadline: counts those already past it into
+    // `expired` and folds the others' remaining TTL into avg_ttl_ms() (Redis's running
+    // average: 2% weight per cycle). Called by the active expiry sweep before it deletes.
+    void sample_ttls(std::mt19937_64& rng, std::int64_t now_ms, int samples, int& sampled, int& expired);
+    std::int64_t avg_ttl_ms() const { return expires_ == 0 ? 0 : avg_ttl_ms_; }
     void clear();
     const Dict<Entry>& dict() const { return dict_; }
     Dict<Entry>& dict() { return dict_; }
@@ -73,6 +87,7 @@ private:
     Dict<Entry> dict_;
     std::vector<Deadline> heap_;  // min-heap on when_ms; may hold stale entries
     std::size_t expires_ = 0;     // keys with a deadline (INFO keyspace "expires=")
+    std::int64_t avg_ttl_ms_ = 0;
     Dict<WaiterQueue> waiters_;   // only keys that have at least one waiter
     ShardStats* stats_;
 };

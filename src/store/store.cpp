@@ -11,11 +11,24 @@ Store::Store(std::size_t shard_count, int databases)
     for (std::size_t i = 0; i <= mask_; ++i) shards_.push_back(std::make_unique<Shard>(databases));
 }
 
-std::size_t Store::active_expire_cycle(std::int64_t now_ms, std::chrono::microseconds budget) {
+Store::ExpireCycle Store::active_expire_cycle(std::int64_t now_ms, std::chrono::microseconds budget, bool slow) {
     using clock = std::chrono::steady_clock;
     // Per lock hold: small enough that a client waiting on this shard barely notices.
     constexpr std::size_t kKeysPerSlice = 64;
+    constexpr int kSamplesPerKeyspace = 20;  // Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP
     const auto deadline = clock::now() + budget;
+    if (slow) {
+        int sampled = 0, expired = 0;
+        for (auto& s : shards_) {
+            std::lock_guard lock(s->mutex);
+            for (Keyspace& ks : s->dbs)
+                if (ks.expires_count() > 0) ks.sample_ttls(sweep_rng_, now_ms, kSamplesPerKeyspace, sampled, expired);
+        }
+        if (sampled > 0) {
+            const double current = 100.0 * expired / sampled;
+            expired_stale_perc_.store(current * 0.05 + expired_stale_perc() * 0.95, std::memory_order_relaxed);
+        }
+    }
     std::size_t total = 0;
     std::size_t idle_shards = 0;  // consecutive shards with nothing due
     while (idle_shards < shards_.size() && clock::now() < deadline) {
@@ -37,7 +50,7 @@ std::size_t Store::active_expire_cycle(std::int64_t now_ms, std::chrono::microse
             expire_cursor_ = (expire_cursor_ + 1) & mask_;
         }
     }
-    return total;
+    return {total, idle_shards < shards_.size()};
 }
 
 ShardStats Store::stats() {
@@ -47,6 +60,7 @@ ShardStats Store::stats() {
         sum.keyspace_misses += s->stats.keyspace_misses;
         sum.expired_keys += s->stats.expired_keys;
         sum.expired_stale_entries += s->stats.expired_stale_entries;
+        sum.evicted_keys += s->stats.evicted_keys;
     }
     return sum;
 }

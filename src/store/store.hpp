@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <atomic>
 #include <memory>
+#include <random>
 #include <string_view>
 #include <vector>
 
@@ -23,9 +25,19 @@ public:
     std::size_t shard_index(std::uint64_t hash) const { return (hash >> 48) & mask_; }
     Shard& shard(std::size_t i) { return *shards_[i]; }
 
-    // One active-expiry tick: walks shards round-robin deleting due keys until nothing is
+    // One active-expiry cycle: walks shards round-robin deleting due keys until nothing is
     // due or `budget` has been spent; holds each shard's lock for a bounded slice only.
-    std::size_t active_expire_cycle(std::int64_t now_ms, std::chrono::microseconds budget);
+    // A slow cycle (once per tick) also samples TTLs for INFO's expired_stale_perc and
+    // avg_ttl; `more_due` tells the caller to come back soon with a fast cycle.
+    struct ExpireCycle {
+        std::size_t deleted = 0;
+        bool more_due = false;
+    };
+    ExpireCycle active_expire_cycle(std::int64_t now_ms, std::chrono::microseconds budget, bool slow = true);
+
+    // Percentage of sampled keys with a TTL found already expired, averaged over cycles
+    // like Redis's stat_expired_stale_perc.
+    double expired_stale_perc() const { return expired_stale_perc_.load(std::memory_order_relaxed); }
 
     // Totals across shards; the caller holds every shard lock (an all-shards command).
     ShardStats stats();
@@ -36,6 +48,8 @@ private:
     std::size_t mask_;
     int databases_;
     std::size_t expire_cursor_ = 0;  // next shard for the active sweep (one sweeper thread)
+    std::mt19937_64 sweep_rng_{0x7e57};
+    std::atomic<double> expired_stale_perc_{0};
 };
 
 // Locks a set of shards in ascending index order for the lifetime of the object.

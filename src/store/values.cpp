@@ -108,4 +108,21 @@ const char* encoding_name(const Value& v) {
     return std::visit([](const auto& x) { return x.encoding_name(); }, v);
 }
 
+std::size_t HashValue::allocated_bytes(std::size_t samples) const {
+    return fields_.allocated_bytes(samples, [](const Dict<std::string>::Node& n) {
+        return memory::block_size(&n) + memory::string_bytes(n.key) + memory::string_bytes(n.value);
+    });
+}
+
+std::size_t memory_usage(const Dict<Entry>::Node& node, std::size_t samples) {
+    const std::size_t value_bytes = std::visit(
+        [samples](const auto& v) -> std::size_t {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, StringValue> || std::is_same_v<T, ListValue>) return v.allocated_bytes();
+            else return v.allocated_bytes(samples);
+        },
+        node.value.value);
+    return memory::block_size(&node) + memory::string_bytes(node.key) + value_bytes;
+}
+
 }  // namespace corokv

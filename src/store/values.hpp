@@ -11,6 +11,7 @@
 
 #include "store/dict.hpp"
 #include "store/list.hpp"
+#include "store/memory.hpp"
 #include "store/set.hpp"
 #include "store/zset.hpp"
 
@@ -45,6 +46,7 @@ public:
         return is_int_ ? format_int64(int_, scratch) : std::string_view(bytes_);
     }
     std::size_t size() const;
+    std::size_t allocated_bytes() const { return memory::string_bytes(bytes_); }
     // Mutable bytes, converting an int-encoded value first (APPEND, SETRANGE).
     std::string& mutable_bytes();
     const char* encoding_name() const;
@@ -70,6 +72,7 @@ public:
     bool set(std::string_view field, std::string_view value);
     const char* encoding_name() const { return hashtable_ ? "hashtable" : "listpack"; }
     bool is_listpack() const { return !hashtable_; }
+    std::size_t allocated_bytes(std::size_t samples) const;
 
 private:
     void note_sizes(std::size_t field_len, std::size_t value_len);
@@ -90,13 +93,19 @@ const char* encoding_name(const Value& v);
 struct Entry {
     Value value;
     std::int64_t expire_at_ms = 0;   // absolute deadline, 0 = persistent
-    std::uint32_t lru_seconds = 0;   // last access (OBJECT IDLETIME)
+    std::uint32_t access_ticks = 0;  // last access, 10 ms ticks (LRU eviction, OBJECT IDLETIME)
+    std::uint16_t lfu_minutes = 0;   // when lfu_counter last decayed (minutes, wrapping)
+    std::uint8_t lfu_counter = 5;    // logarithmic access count (LFU eviction, OBJECT FREQ)
 };
 
 // Redis's keyIsExpired: a key is still alive during the millisecond of its deadline.
 inline bool deadline_passed(std::int64_t deadline_ms, std::int64_t now_ms) {
     return deadline_ms != 0 && now_ms > deadline_ms;
 }
+// MEMORY USAGE: the bytes a key costs (its table node, key and value), large containers
+// sampled up to `samples` elements (0 = all).
+std::size_t memory_usage(const Dict<Entry>::Node& node, std::size_t samples);
+
 inline bool is_expired(const Entry& e, std::int64_t now_ms) { return deadline_passed(e.expire_at_ms, now_ms); }
 
 }  // namespace corokv

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <new>
 #include <random>
+
+#include "store/memory.hpp"
 #include <utility>
 
 #include "store/dict.hpp"
@@ -554,6 +556,15 @@ std::size_t ZSetValue::erase_range(const LexRange& range) {
         update[i] = p;
     }
     return erase_while(update, [&](const ZSetNode* n) { return range.below_max(n->member()); });
+}
+
+std::size_t ZSetValue::allocated_bytes(std::size_t samples) const {
+    memory::ElementSampler sampler(samples);
+    for (const ZSetNode* n = first(); n && sampler.wants_more(); n = n->next()) sampler.add(memory::block_size(n));
+    std::size_t bytes = sampler.estimate(size_);
+    if (header_) bytes += memory::block_size(header_);
+    if (!buckets_.empty()) bytes += memory::block_size(buckets_.data());
+    return bytes;
 }
 
 }  // namespace corokv

@@ -101,6 +101,8 @@ public:
     // and the set operations apply to the result they build: from now on OBJECT ENCODING
     // says "skiplist" and a -0 score is kept as -0 (a listpack would store it as 0).
     void convert_to_skiplist() { listpack_ = false; }
+    // Heap bytes of the nodes and the hash index (MEMORY USAGE), sampled up to `samples` members.
+    std::size_t allocated_bytes(std::size_t samples) const;
 
     // --- members: O(1) expected for the hash lookups, O(log n) for skiplist changes ----------
     const ZSetNode* find(std::string_view member) const;

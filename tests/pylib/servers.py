@@ -15,6 +15,22 @@ def corokv_binary():
     return os.environ.get("COROKV_BIN", os.path.join(REPO, "build", "release", "corokv-server"))
 
 
+def is_sanitized_binary(path=None):
+    """True for an AddressSanitizer build: its RSS includes shadow memory and a quarantine of
+    freed blocks, so tests that compare RSS with used_memory skip on it."""
+    with open(path or corokv_binary(), "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+def rss_bytes(pid):
+    """Resident set size of a process, from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

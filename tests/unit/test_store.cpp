@@ -139,7 +139,7 @@ TEST_CASE("store: active expiry reclaims untouched keys across shards") {
     }
     std::size_t total = 0;
     for (int tick = 0; tick < 100 && total < 2500; ++tick)
-        total += store.active_expire_cycle(200, std::chrono::milliseconds(50));
+        total += store.active_expire_cycle(200, std::chrono::milliseconds(50)).deleted;
     CHECK(total == 2500);
     std::size_t left = 0;
     for (std::size_t i = 0; i < store.shard_count(); ++i) left += store.shard(i).dbs[1].size();
