@@ -207,10 +207,15 @@ def stop_on_signal(signum, _frame):
     raise SystemExit(128 + signum)
 
 
-def main():
-    opts = parse_args()
+def stop_on_signals():
+    """SIGTERM/SIGHUP/SIGINT end the run through the callers' finally blocks."""
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(sig, stop_on_signal)
+
+
+def main():
+    opts = parse_args()
+    stop_on_signals()
 
     tests = [t.strip() for t in opts.tests.split(",") if t.strip()]
     pipelines = [int(p) for p in opts.pipelines.split(",")]

@@ -43,14 +43,14 @@ import itertools
 import os
 import random
 import shutil
-import signal
 import socket
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import REPO, BenchError, Server, encode, free_port, is_redis_server, pick_cores, redis_version, render_table  # noqa: E402
+from bench import (REPO, BenchError, Server, encode, free_port, is_redis_server, pick_cores,  # noqa: E402
+                   redis_version, render_table, stop_on_signals)
 
 BATCH = 1000           # commands per pipelined write
 KEY_FORMAT = b"k:%08d"  # 10-byte keys
@@ -723,14 +723,9 @@ def parse_args():
     return opts
 
 
-def stop_on_signal(signum, _frame):
-    raise SystemExit(128 + signum)
-
-
 def main():
     opts = parse_args()
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(sig, stop_on_signal)
+    stop_on_signals()
     bench = Bench(opts)
     try:
         bench.run()
