@@ -15,6 +15,7 @@
 
 #include "commands/server_state.hpp"
 #include "config/config.hpp"
+#include "persistence/aof.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
 #include "store/store.hpp"
@@ -85,11 +86,27 @@ int main(int argc, char** argv) {
     state.executable = absolute_path(argv[0]);
     state.config_file = config_file_of(args);
 
+    Aof aof(state);
+    state.aof = &aof;
+    store.set_deletion_observer(&aof);
+
+    // Set before the first client can connect; cleared once the AOF is loaded.
+    state.loading.active = config.appendonly.load();
     Server server(state);
     if (auto r = server.start(); !r) {
         log_message(LogLevel::warning, r.error().message);
         return 1;
     }
+    // The AOF loads while the server already answers (-LOADING until it is done), as Redis.
+    if (config.appendonly.load()) {
+        if (auto r = aof.load_and_open(); !r) {
+            log_message(LogLevel::warning, r.error().message);
+            std::fflush(nullptr);
+            std::_Exit(1);  // worker threads are running: no static destructors
+        }
+        state.loading.active = false;
+    }
     server.run_until_stopped();
+    aof.shutdown();
     return 0;
 }

@@ -41,6 +41,10 @@ public:
     std::atomic<std::size_t> query_buffer_capacity{0};
     std::atomic<std::size_t> output_buffer_bytes{0};
     std::atomic<bool> blocked{false};  // waiting in BLPOP & co. (CLIENT LIST flags=b)
+    // The AOF offset just past this client's last logged write: with appendfsync always its
+    // replies wait until the log is synced that far. Set by whichever thread ran the command
+    // (a blocked client's command runs on the thread that served it).
+    std::atomic<std::uint64_t> aof_offset{0};
 
     // Set by the server layer: closes the connection from any thread.
     std::function<void()> kill;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -132,6 +133,20 @@ struct CommandContext {
     // timeout reply at once, as Redis does. The handler must not reply after calling it.
     void block_on(std::span<const std::string_view> keys, std::int64_t deadline_ms, TimeoutReply on_timeout);
 
+    // The AOF logs what a write command did. By default that is the command as sent; a
+    // handler whose command would not replay to the same result (relative TTLs, randomness,
+    // floats, blocking) logs its effect instead with log_as, once per command it stands for,
+    // or log_nothing when nothing changed. Both are no-ops while the log is off.
+    void log_as(std::span<const std::string_view> command);
+    void log_as(std::initializer_list<std::string_view> command) { log_as(std::span(command.begin(), command.size())); }
+    void log_nothing() { log_replaced = true; }
+    // Whether the reply written since `mark` (out.buffer().size() before) is an error.
+    bool replied_error_since(std::size_t mark) const {
+        const std::string& b = out.buffer();
+        return b.size() > mark && b[mark] == '-';
+    }
+    bool log_replaced = false;
+
     // Set by block_on for the dispatcher; handlers do not touch these.
     std::shared_ptr<BlockedClient> blocked{};
     bool may_block = true;     // false while re-running a waiter's command or inside MULTI
@@ -153,6 +168,7 @@ inline constexpr std::string_view kStringTooLong =
 inline constexpr std::string_view kDbOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kLoading = "LOADING Redis is loading the dataset in memory";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 }  // namespace errors

@@ -7,7 +7,7 @@ const std::vector<const CommandSpec*>& all_commands() {
         std::vector<const CommandSpec*> v;
         for (auto family : {connection_commands(), server_commands(), string_commands(),
                             hash_commands(), key_commands(), list_commands(), set_commands(),
-                            zset_commands(), sort_commands(), memory_commands()})
+                            zset_commands(), sort_commands(), memory_commands(), persistence_commands()})
             for (const CommandSpec& spec : family) v.push_back(&spec);
         return v;
     }();

@@ -19,6 +19,7 @@ std::span<const CommandSpec> set_commands();
 std::span<const CommandSpec> zset_commands();
 std::span<const CommandSpec> sort_commands();
 std::span<const CommandSpec> memory_commands();
+std::span<const CommandSpec> persistence_commands();
 
 // All top-level commands, in family order.
 const std::vector<const CommandSpec*>& all_commands();

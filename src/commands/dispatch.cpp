@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <ctime>
 #include <random>
 #include <string>
@@ -81,7 +82,41 @@ void lock_key_shards(Store& store, std::span<const std::string_view> args,
     locks.lock_many(indices);
 }
 
+// Redis's writeCommandsDeniedByDiskError: while the AOF cannot be written, writes are
+// refused instead of acknowledged without being logged.
+bool refuse_unloggable_write(const AppendLog& log, resp::ReplyWriter& out) {
+    const int err = log.write_error();
+    if (err == 0) return false;
+    out.error(misconf_error(err));
+    return true;
+}
+
+void snapshot_before_write(AppendLog& log, const ShardLocks& locks) {
+    thread_local std::vector<std::size_t> indices;
+    locks.indices(indices);
+    log.snapshot_before_write(indices);
+}
+
+// After a write command ran: logs it as sent unless the handler logged its effect, the
+// command failed (an error reply changed nothing) or it blocked (it runs again later).
+void log_command(AppendLog& log, CommandContext& ctx, resp::ReplyWriter& out, std::size_t reply_start) {
+    if (ctx.log_replaced || ctx.blocked || ctx.would_block) return;
+    const std::string& replies = out.buffer();
+    if (replies.size() > reply_start && replies[reply_start] == '-') return;
+    ctx.client.aof_offset.store(log.append(ctx.db(), ctx.args), std::memory_order_relaxed);
+}
+
 }  // namespace
+
+std::string misconf_error(int err) {
+    return std::string("MISCONF Errors writing to the AOF file: ") + std::strerror(err);
+}
+
+void CommandContext::log_as(std::span<const std::string_view> command) {
+    log_replaced = true;
+    AppendLog* log = server.aof;
+    if (log && log->logging()) client.aof_offset.store(log->append(db(), command), std::memory_order_relaxed);
+}
 
 EvictionParams eviction_params(const ServerState& server, std::int64_t now_ms) {
     const Config& config = server.config;
@@ -219,6 +254,12 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
     }
     client.last_command.store(spec, std::memory_order_relaxed);
     client.last_parent_command.store(parent, std::memory_order_relaxed);
+    if (server.loading.active.load(std::memory_order_relaxed) && !options.replaying && !(spec->flags & kLoading)) {
+        out.error(errors::kLoading);
+        return {};
+    }
+    AppendLog* const log = options.replaying ? nullptr : server.aof;
+    if ((spec->flags & kWrite) && log && refuse_unloggable_write(*log, out)) return {};
     if (options.check_memory && !make_room_or_refuse(server, *spec, out, options.now_ms)) return {};
 
     CommandContext ctx{.args = args, .out = out, .store = server.store, .server = server,
@@ -233,7 +274,11 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
         ShardLocks locks(server.store);
         if (spec->flags & kAllShards) locks.lock_all();
         else lock_key_shards(server.store, args, positions, locks, ctx);
+        const bool logged = (spec->flags & kWrite) && log && log->logging();
+        if (logged && log->rewriting()) snapshot_before_write(*log, locks);
+        const std::size_t reply_start = out.buffer().size();
         spec->handler(ctx);
+        if (logged) log_command(*log, ctx, out, reply_start);
         if ((spec->flags & kWrite) && server.blocked_clients.load(std::memory_order_relaxed) > 0)
             wakes_waiters = note_ready_keys(ctx, args, positions);
     }

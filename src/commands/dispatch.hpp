@@ -34,6 +34,8 @@ struct ExecOptions {
     // Evict / refuse denyoom commands over maxmemory. Off when re-running a blocked client's
     // command: it was admitted when it arrived, as in Redis.
     bool check_memory = true;
+    // The AOF loader replaying the log: runs while loading and is not logged again.
+    bool replaying = false;
 };
 struct ExecResult {
     std::shared_ptr<BlockedClient> blocked;  // the command blocked (may_block was true)

@@ -188,6 +188,7 @@ void hincrbyfloat_command(CommandContext& c) {
     std::string text = format_long_double(result);
     h->set(c.arg(2), text);
     c.out.bulk(text);
+    c.log_as({"HSET", c.arg(1), c.arg(2), text});  // the result: replays without float arithmetic
 }
 
 using FieldNode = Dict<std::string>::Node;

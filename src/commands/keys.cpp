@@ -273,10 +273,18 @@ void expire_generic(CommandContext& c, std::int64_t basetime_ms, bool seconds) {
     Entry* e = c.find(c.arg(1));
     if (!e || !expire_condition_holds(flags, e->expire_at_ms, when)) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
-    if (when <= c.now_ms) c.erase(c.arg(1));
-    else c.set_expire(c.arg(1), *e, when);
+    // Logged as DEL or PEXPIREAT with the absolute time: a replay never extends the TTL.
+    if (when <= c.now_ms) {
+        c.erase(c.arg(1));
+        c.log_as({"DEL", c.arg(1)});
+    } else {
+        c.set_expire(c.arg(1), *e, when);
+        char buf[24];
+        c.log_as({"PEXPIREAT", c.arg(1), format_int64(when, buf)});
+    }
     c.out.integer(1);
 }
 

@@ -434,6 +434,9 @@ bool serve_mpop(CommandContext& c, const MpopArgs& m) {
         c.out.bulk(key);
         reply_and_pop_many(c, *l, m.end, m.count);
         drop_if_empty(c, key, *l);
+        // The key it popped from and how many, so BLMPOP replays without blocking.
+        char count[24];
+        c.log_as({"LMPOP", "1", key, m.end == End::head ? "LEFT" : "RIGHT", "COUNT", format_int64(m.count, count)});
         return true;
     }
     return false;
@@ -461,6 +464,7 @@ void blocking_pop_generic(CommandContext& c, End end) {
         c.out.bulk(key);
         reply_and_pop(c, *l, end);
         drop_if_empty(c, key, *l);
+        c.log_as({end == End::head ? "LPOP" : "RPOP", key});  // what it did, without blocking
         return;
     }
     c.block_on(keys, deadline, TimeoutReply::null_array);
@@ -481,7 +485,11 @@ void blocking_move(CommandContext& c, std::string_view timeout, End from, End to
         c.block_on(c.args.subspan(1, 1), deadline, TimeoutReply::null_array);
         return;
     }
+    const std::size_t mark = c.out.buffer().size();
     move_element(c, c.arg(1), c.arg(2), from, to);
+    // Logged as the non-blocking LMOVE (a WRONGTYPE destination changed nothing).
+    if (!c.replied_error_since(mark))
+        c.log_as({"LMOVE", c.arg(1), c.arg(2), from == End::head ? "LEFT" : "RIGHT", to == End::head ? "LEFT" : "RIGHT"});
 }
 
 void blmove_command(CommandContext& c) {

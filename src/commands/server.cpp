@@ -160,20 +160,52 @@ void info_memory(CommandContext& c, InfoWriter& w) {
     w.field("mem_allocator", "libc");
 }
 
+void info_loading(const LoadingProgress& loading, InfoWriter& w) {
+    const std::uint64_t total = loading.total_bytes.load(), loaded = loading.loaded_bytes.load();
+    const std::int64_t start = loading.start_time_ms.load();
+    const std::int64_t elapsed_s = std::max<std::int64_t>((unix_time_ms() - start) / 1000, 0);
+    const double perc = total ? static_cast<double>(loaded) * 100 / static_cast<double>(total) : 0;
+    // Redis's estimate: the time so far scaled to the bytes left.
+    const std::int64_t eta = loaded ? static_cast<std::int64_t>((total - std::min(total, loaded)) * elapsed_s / loaded) : 1;
+    char perc_text[32];
+    std::snprintf(perc_text, sizeof perc_text, "%.2f", perc);
+    w.field("loading_start_time", start / 1000);
+    w.field("loading_total_bytes", total);
+    w.field("loading_rdb_used_mem", 0);
+    w.field("loading_loaded_bytes", loaded);
+    w.field("loading_loaded_perc", perc_text);
+    w.field("loading_eta_seconds", eta);
+}
+
 void info_persistence(CommandContext& c, InfoWriter& w) {
+    const bool loading = c.server.loading.active.load();
+    const AofStatus aof = c.server.aof ? c.server.aof->status() : AofStatus{};
     w.section("Persistence");
-    w.field("loading", 0);
+    w.field("loading", loading ? 1 : 0);
     w.field("async_loading", 0);
     w.field("rdb_changes_since_last_save", 0);
     w.field("rdb_bgsave_in_progress", 0);
     w.field("rdb_last_save_time", c.server.start_time_ms / 1000);
     w.field("rdb_last_bgsave_status", "ok");
-    w.field("aof_enabled", 0);
-    w.field("aof_rewrite_in_progress", 0);
-    w.field("aof_rewrite_scheduled", 0);
-    w.field("aof_last_rewrite_time_sec", -1);
-    w.field("aof_last_bgrewrite_status", "ok");
-    w.field("aof_last_write_status", "ok");
+    w.field("aof_enabled", aof.enabled ? 1 : 0);
+    w.field("aof_rewrite_in_progress", aof.rewrite_in_progress ? 1 : 0);
+    w.field("aof_rewrite_scheduled", aof.rewrite_scheduled ? 1 : 0);
+    w.field("aof_last_rewrite_time_sec", aof.last_rewrite_time_sec);
+    w.field("aof_current_rewrite_time_sec", aof.current_rewrite_time_sec);
+    w.field("aof_last_bgrewrite_status", aof.last_bgrewrite_ok ? "ok" : "err");
+    w.field("aof_rewrites", aof.rewrites);
+    w.field("aof_rewrites_consecutive_failures", aof.rewrites_consecutive_failures);
+    w.field("aof_last_write_status", aof.last_write_ok ? "ok" : "err");
+    w.field("aof_last_cow_size", 0);
+    if (aof.enabled) {
+        w.field("aof_current_size", aof.current_size);
+        w.field("aof_base_size", aof.base_size);
+        w.field("aof_pending_rewrite", 0);
+        w.field("aof_buffer_length", aof.buffer_length);
+        w.field("aof_pending_bio_fsync", aof.pending_bio_fsync);
+        w.field("aof_delayed_fsync", aof.delayed_fsync);
+    }
+    if (loading) info_loading(c.server.loading, w);
 }
 
 void info_stats(CommandContext& c, InfoWriter& w) {
@@ -411,6 +443,8 @@ void config_set_command(CommandContext& c) {
     }
     // A lowered maxmemory takes effect now, as in Redis: evict down to it before replying.
     if (seen.contains("maxmemory") || seen.contains("maxmemory-policy")) evict_to_maxmemory(c.server, c.now_ms);
+    // appendonly yes starts a rewrite that writes the base, then logs; no stops logging.
+    if (seen.contains("appendonly") && c.server.aof) c.server.aof->set_enabled(c.server.config.appendonly.load());
     c.out.ok();
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "commands/append_log.hpp"
 #include "commands/clients.hpp"
 #include "config/config.hpp"
 #include "store/eviction.hpp"
@@ -50,6 +51,14 @@ private:
     std::atomic<std::int64_t> ops_per_sec_{0};
 };
 
+// INFO persistence's loading fields, written by the AOF loader while it replays.
+struct LoadingProgress {
+    std::atomic<bool> active{false};
+    std::atomic<std::int64_t> start_time_ms{0};
+    std::atomic<std::uint64_t> total_bytes{0};
+    std::atomic<std::uint64_t> loaded_bytes{0};
+};
+
 enum class ShutdownMode { default_mode, nosave, save };
 
 class ServerState {
@@ -72,6 +81,10 @@ public:
     // Clients waiting in BLPOP & co. Write commands look for keys to serve only when this is
     // non-zero, so the common case costs one relaxed load.
     std::atomic<std::int64_t> blocked_clients{0};
+    // The AOF (src/persistence/); set before clients run, null only in unit tests.
+    AppendLog* aof = nullptr;
+    // While the AOF loads, commands without the loading flag get -LOADING.
+    LoadingProgress loading;
 
     // Installed by the server layer; asks the process to stop (SHUTDOWN, signals).
     std::function<void(ShutdownMode)> request_shutdown;

@@ -155,6 +155,20 @@ void sample_to_front(std::vector<std::string_view>& views, std::size_t count) {
 // SPOP key count where few members stay: pick the survivors, reply everything else and
 // replace the set by a new one holding the survivors (its encoding chosen afresh, as
 // Redis's setTypeCreate does for the rebuilt set).
+// SPOP is random: the log gets the members it took, as SREM (1024 per command, as Redis).
+void log_popped(CommandContext& c, std::string_view key, std::span<const std::string_view> members) {
+    constexpr std::size_t kPerCommand = 1024;
+    std::vector<std::string_view> command;
+    for (std::size_t i = 0; i < members.size(); i += kPerCommand) {
+        command.assign({"SREM", key});
+        const std::size_t n = std::min(kPerCommand, members.size() - i);
+        command.insert(command.end(), members.begin() + static_cast<std::ptrdiff_t>(i),
+                       members.begin() + static_cast<std::ptrdiff_t>(i + n));
+        c.log_as(command);
+    }
+    if (members.empty()) c.log_nothing();
+}
+
 void spop_keeping_few(CommandContext& c, Entry& e, SetValue& s, std::size_t keep) {
     MemberList all(s);
     sample_to_front(all.views, keep);
@@ -162,6 +176,7 @@ void spop_keeping_few(CommandContext& c, Entry& e, SetValue& s, std::size_t keep
     for (std::size_t i = 0; i < keep; ++i) survivors.add(all.views[i]);
     c.out.set(all.views.size() - keep);
     for (std::size_t i = keep; i < all.views.size(); ++i) c.out.bulk(all.views[i]);
+    log_popped(c, c.arg(1), std::span(all.views).subspan(keep));
     e.value = std::move(survivors);
 }
 
@@ -174,6 +189,7 @@ void spop_with_count(CommandContext& c) {
     Entry* e = c.find(c.arg(1));
     if (!e) {
         c.out.set(0);
+        c.log_nothing();
         return;
     }
     auto* s = typed_or_reply<SetValue>(c, e);
@@ -181,6 +197,7 @@ void spop_with_count(CommandContext& c) {
     const auto wanted = static_cast<std::size_t>(*count);
     if (wanted == 0) {
         c.out.set(0);
+        c.log_nothing();
         return;
     }
     if (wanted >= s->size()) {
@@ -188,17 +205,23 @@ void spop_with_count(CommandContext& c) {
         // set's (sorted when every member is an integer).
         reply_members_as_set(c, union_or_diff({s}, SetOp::uni));
         c.erase(c.arg(1));
+        c.log_as({"DEL", c.arg(1)});
         return;
     }
     const std::size_t remaining = s->size() - wanted;
     if (remaining * kSpopRebuildFactor > wanted) {
         c.out.set(wanted);
+        std::vector<std::string> popped;
+        popped.reserve(wanted);
         for (std::size_t i = 0; i < wanted; ++i) {
             char scratch[24];
             const std::string_view m = s->random_member(rng(), scratch);
             c.out.bulk(m);
+            popped.emplace_back(m);
             s->remove(m);
         }
+        const std::vector<std::string_view> views(popped.begin(), popped.end());
+        log_popped(c, c.arg(1), views);
         return;
     }
     spop_keeping_few(c, *e, *s, remaining);
@@ -218,11 +241,13 @@ void spop_command(CommandContext& c) {
     if (replied) return;
     if (!s) {
         c.out.null();
+        c.log_nothing();
         return;
     }
     char scratch[24];
     const std::string_view m = s->random_member(rng(), scratch);
     c.out.bulk(m);
+    c.log_as({"SREM", c.arg(1), m});  // before the removal frees the member's bytes
     s->remove(m);
     drop_if_empty(c, c.arg(1), *s);
 }

@@ -118,6 +118,7 @@ void set_generic(CommandContext& c, std::string_view key, std::string_view value
         if (o.has(StringOptions::GET) && !reply_string_value(c, existing)) return;
         if ((o.has(StringOptions::NX) && existing) || (o.has(StringOptions::XX) && !existing)) {
             if (!o.has(StringOptions::GET)) c.out.null();
+            c.log_nothing();
             return;
         }
     }
@@ -125,6 +126,9 @@ void set_generic(CommandContext& c, std::string_view key, std::string_view value
     e->value = StringValue::from_bytes(value);
     if (when_ms != 0) {
         c.set_expire(key, *e, when_ms);
+        // Logged with the absolute deadline, so replaying it later never extends the TTL.
+        char buf[24];
+        c.log_as({"SET", key, value, "PXAT", format_int64(when_ms, buf)});
     } else if (!created && !o.has(StringOptions::KEEPTTL) && e->expire_at_ms != 0) {
         c.set_expire(key, *e, 0);
     }
@@ -180,12 +184,19 @@ void getex_command(CommandContext& c) {
     std::int64_t when_ms = 0;
     if (o.any_expire() && !expire_deadline_or_reply(c, o, when_ms)) return;
     reply_string_value(c, e);
+    // Logged as its effect (Redis too): DEL, PEXPIREAT with the absolute time, or PERSIST.
     if (o.has(StringOptions::EXAT | StringOptions::PXAT) && when_ms <= c.now_ms) {
         c.erase(c.arg(1));
+        c.log_as({"DEL", c.arg(1)});
     } else if (o.any_expire()) {
         c.set_expire(c.arg(1), *e, when_ms);
+        char buf[24];
+        c.log_as({"PEXPIREAT", c.arg(1), format_int64(when_ms, buf)});
     } else if (o.has(StringOptions::PERSIST) && e->expire_at_ms != 0) {
         c.set_expire(c.arg(1), *e, 0);
+        c.log_as({"PERSIST", c.arg(1)});
+    } else {
+        c.log_nothing();
     }
 }
 
@@ -301,6 +312,8 @@ void incrbyfloat_command(CommandContext& c) {
     Entry* target = e ? e : c.find_or_create(c.arg(1)).first;
     target->value = StringValue::from_text(text);
     c.out.bulk(text);
+    // The result, not the increment: float formatting must not differ on replay.
+    c.log_as({"SET", c.arg(1), text, "KEEPTTL"});
 }
 
 void append_command(CommandContext& c) {

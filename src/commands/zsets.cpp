@@ -677,6 +677,7 @@ void bzpop_generic(CommandContext& c, PopEnd end) {
     if (replied) return;
     if (z) {
         pop_and_reply(c, key, *z, end, 1, {true, false});
+        c.log_as({end == PopEnd::min ? "ZPOPMIN" : "ZPOPMAX", key});  // what it did, without blocking
         return;
     }
     c.block_on(keys, deadline, TimeoutReply::null_array);
@@ -746,6 +747,8 @@ void bzmpop_command(CommandContext& c) {
     if (replied) return;
     if (z) {
         pop_and_reply(c, key, *z, r.end, static_cast<std::size_t>(r.count), {true, true});
+        char count[24];
+        c.log_as({"ZMPOP", "1", key, r.end == PopEnd::min ? "MIN" : "MAX", "COUNT", format_int64(r.count, count)});
         return;
     }
     c.block_on(r.keys, deadline, TimeoutReply::null_array);

@@ -140,6 +140,43 @@ Param maxmemory_policy_param() {
                  }};
 }
 
+// Redis's bool configs: yes/no, case-insensitive.
+Param atomic_bool_param(std::string_view name, std::atomic<bool> Config::*field) {
+    return Param{name, true, [field](const Config& c) { return std::string((c.*field).load() ? "yes" : "no"); },
+                 [field](Config& c, std::string_view v) -> Result<void> {
+                     const std::string l = lower(v);
+                     if (l != "yes" && l != "no") return fail("argument must be 'yes' or 'no'");
+                     (c.*field).store(l == "yes");
+                     return success();
+                 }};
+}
+
+// appendfilename / appenddirname: a plain name inside dir, fixed at start-up.
+Param file_name_param(std::string_view name, std::string Config::*field) {
+    return Param{name, false, [field](const Config& c) { return c.*field; },
+                 [name, field](Config& c, std::string_view v) -> Result<void> {
+                     if (v.empty() || v.find('/') != std::string_view::npos || v == "." || v == "..")
+                         return fail(std::string(name) + " can't be a path, just a filename");
+                     c.*field = std::string(v);
+                     return success();
+                 }};
+}
+
+Param appendfsync_param() {
+    static constexpr std::string_view kNames[] = {"always", "everysec", "no"};
+    return Param{"appendfsync", true,
+                 [](const Config& c) { return std::string(kNames[static_cast<int>(c.appendfsync.load())]); },
+                 [](Config& c, std::string_view v) -> Result<void> {
+                     const std::string l = lower(v);
+                     for (int i = 0; i < 3; ++i)
+                         if (kNames[i] == l) {
+                             c.appendfsync.store(static_cast<AppendFsync>(i));
+                             return success();
+                         }
+                     return fail("argument(s) must be one of the following: always, everysec, no");
+                 }};
+}
+
 // A setting Redis has that corokv reports truthfully but cannot change yet.
 Param fixed_param(std::string_view name, std::string_view value) {
     return Param{name, false, [value](const Config&) { return std::string(value); },
@@ -214,7 +251,16 @@ const std::vector<Param>& params() {
         atomic_int_param("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX),
         atomic_int_param("lfu-decay-time", &Config::lfu_decay_time, 0, INT32_MAX),
         fixed_param("save", ""),
-        fixed_param("appendonly", "no"),
+        atomic_bool_param("appendonly", &Config::appendonly),
+        file_name_param("appendfilename", &Config::appendfilename),
+        file_name_param("appenddirname", &Config::appenddirname),
+        appendfsync_param(),
+        atomic_bool_param("aof-load-truncated", &Config::aof_load_truncated),
+        atomic_bool_param("aof-rewrite-incremental-fsync", &Config::aof_rewrite_incremental_fsync),
+        atomic_int_param("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0, INT32_MAX),
+        atomic_memory_param("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0),
+        // The AOF is plain RESP (no RDB): readable by redis-check-aof and any Redis 7.
+        fixed_param("aof-use-rdb-preamble", "no"),
     };
     return table;
 }

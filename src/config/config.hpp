@@ -27,6 +27,9 @@ using Result = outcome::std_result<T, Error, outcome::policy::terminate>;
 
 inline auto fail(std::string message) { return outcome::failure(Error{std::move(message)}); }
 
+// appendfsync: when the AOF writer fsyncs.
+enum class AppendFsync : std::uint8_t { always, everysec, no };
+
 class Config {
 public:
     // Settings fixed at start-up.
@@ -37,6 +40,8 @@ public:
     int databases = 16;
     std::string dir = ".";
     std::string logfile;    // empty = stdout
+    std::string appendfilename = "appendonly.aof";  // prefix of the AOF file names
+    std::string appenddirname = "appendonlydir";    // inside dir
 
     // Settings CONFIG SET may change while clients run: read lock-free on hot paths.
     std::atomic<std::int64_t> maxclients{10000};
@@ -52,6 +57,13 @@ public:
     std::atomic<int> maxmemory_eviction_tenacity{10};
     std::atomic<int> lfu_log_factor{10};
     std::atomic<int> lfu_decay_time{1};
+    // AOF (src/persistence/aof.hpp).
+    std::atomic<bool> appendonly{false};
+    std::atomic<AppendFsync> appendfsync{AppendFsync::everysec};
+    std::atomic<bool> aof_load_truncated{true};
+    std::atomic<bool> aof_rewrite_incremental_fsync{true};
+    std::atomic<int> auto_aof_rewrite_percentage{100};
+    std::atomic<std::int64_t> auto_aof_rewrite_min_size{64LL * 1024 * 1024};
 
     std::string requirepass() const;
     void set_requirepass(std::string pw);

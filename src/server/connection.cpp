@@ -131,9 +131,28 @@ BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState&
 }
 
 
+// With appendfsync always, replies to logged writes go out only once the AOF holds them on
+// disk: waits (without blocking the thread) for the writer to fsync past the client's last
+// logged write. One fsync serves every client waiting, whatever thread it is on.
+asio::awaitable<void> wait_for_aof(tcp::socket& socket, ServerState& state, ClientSession& session) {
+    AppendLog* log = state.aof;
+    const std::uint64_t offset = session.aof_offset.load(std::memory_order_relaxed);
+    if (!log || !log->must_wait(offset)) co_return;
+    auto timer = std::make_shared<asio::steady_timer>(socket.get_executor(), asio::steady_timer::time_point::max());
+    const bool waits = log->wait_durable(offset,
+                                         [weak = std::weak_ptr<asio::steady_timer>(timer), exec = socket.get_executor()] {
+                                             asio::post(exec, [weak] {
+                                                 if (auto t = weak.lock()) t->expires_at(asio::steady_timer::time_point::min());
+                                             });
+                                         });
+    if (waits) co_await timer->async_wait(use_tuple);
+}
+
 // Writes and clears the accumulated replies; false if the connection failed.
-asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, std::string& out_buffer) {
+asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, ClientSession& session,
+                                    std::string& out_buffer) {
     if (out_buffer.empty()) co_return true;
+    co_await wait_for_aof(socket, state, session);
     state.stats.total_net_output_bytes.fetch_add(out_buffer.size(), std::memory_order_relaxed);
     auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out_buffer), use_tuple);
     (void)written;
@@ -266,7 +285,7 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         BatchEnd end = execute_batch(in, parser, state, *session, out, executed, blocked);
         while (end == BatchEnd::blocked) {
             // Replies to the commands before the blocking one go out now, as in Redis.
-            if (!co_await write_replies(socket, state, out_buffer)) co_return finish_connection(state, *session, socket);
+            if (!co_await write_replies(socket, state, *session, out_buffer)) co_return finish_connection(state, *session, socket);
             session->blocked.store(true, std::memory_order_relaxed);
             const bool connected = co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out);
             session->blocked.store(false, std::memory_order_relaxed);
@@ -286,7 +305,7 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         session->query_buffer_bytes.store(in.unparsed_size(), std::memory_order_relaxed);
         session->query_buffer_capacity.store(in.capacity(), std::memory_order_relaxed);
 
-        if (!co_await write_replies(socket, state, out_buffer)) break;
+        if (!co_await write_replies(socket, state, *session, out_buffer)) break;
         if (end == BatchEnd::close_after_write) break;
         in.shrink_if_idle();
     }

@@ -123,7 +123,9 @@ struct Server::Impl {
             last_tick = clock::now();
             // At most a quarter of each period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
             expiry_behind = state.store.active_expire_cycle(now, period / 4).more_due;
-            finish_evictions(now, period / 4);
+            // Like Redis, no eviction while the AOF loads: the log may still free memory.
+            if (!state.loading.active.load()) finish_evictions(now, period / 4);
+            if (state.aof) state.aof->tick(now);
             release_memory_after_shrink();
             state.ops_meter.sample(now, state.stats.total_commands_processed.load());
         }

@@ -28,10 +28,21 @@ struct ShardStats {
     std::uint64_t evicted_keys = 0;
 };
 
+// Told about keys the store deletes on its own (expiry, eviction), while the shard is
+// locked, so the AOF logs them as DEL in order with the commands around them.
+class KeyDeletionObserver {
+public:
+    virtual void key_deleted(int db, std::string_view key) = 0;
+
+protected:
+    ~KeyDeletionObserver() = default;
+};
+
 // One logical database's slice of keys inside one shard.
 class Keyspace {
 public:
-    explicit Keyspace(ShardStats* stats) : stats_(stats) {}
+    explicit Keyspace(ShardStats* stats, int db = 0, KeyDeletionObserver* const* observer = nullptr)
+        : stats_(stats), observer_(observer), db_(db) {}
 
     // Lookups check the deadline first and delete an expired key on the spot (lazy expiry).
     Entry* find(std::string_view key, std::uint64_t hash, std::int64_t now_ms);
@@ -83,6 +94,9 @@ private:
     void push_deadline(std::string_view key, std::int64_t when_ms);
     void rebuild_heap();  // drops stale entries
     void delete_expired(std::string_view key, std::uint64_t hash);
+    void tell_observer(std::string_view key) {
+        if (observer_ && *observer_) (*observer_)->key_deleted(db_, key);
+    }
 
     Dict<Entry> dict_;
     std::vector<Deadline> heap_;  // min-heap on when_ms; may hold stale entries
@@ -90,12 +104,14 @@ private:
     std::int64_t avg_ttl_ms_ = 0;
     Dict<WaiterQueue> waiters_;   // only keys that have at least one waiter
     ShardStats* stats_;
+    KeyDeletionObserver* const* observer_;  // the store's (set once before clients run), or null
+    int db_;
 };
 
 struct Shard {
-    explicit Shard(int databases) {
+    Shard(int databases, KeyDeletionObserver* const* observer) {
         dbs.reserve(static_cast<std::size_t>(databases));
-        for (int i = 0; i < databases; ++i) dbs.emplace_back(&stats);
+        for (int i = 0; i < databases; ++i) dbs.emplace_back(&stats, i, observer);
     }
     std::mutex mutex;
     ShardStats stats;

@@ -8,7 +8,7 @@ namespace corokv {
 Store::Store(std::size_t shard_count, int databases)
     : mask_(std::bit_ceil(std::max<std::size_t>(shard_count, 1)) - 1), databases_(databases) {
     shards_.reserve(mask_ + 1);
-    for (std::size_t i = 0; i <= mask_; ++i) shards_.push_back(std::make_unique<Shard>(databases));
+    for (std::size_t i = 0; i <= mask_; ++i) shards_.push_back(std::make_unique<Shard>(databases, &observer_));
 }
 
 Store::ExpireCycle Store::active_expire_cycle(std::int64_t now_ms, std::chrono::microseconds budget, bool slow) {
@@ -91,6 +91,11 @@ void ShardLocks::lock_many(std::vector<std::size_t>& indices) {
 void ShardLocks::lock_all() {
     for (std::size_t i = 0; i < store_->shard_count(); ++i) lock_one(i);
     all_ = true;
+}
+
+void ShardLocks::indices(std::vector<std::size_t>& out) const {
+    out.clear();
+    for (std::size_t i = 0; i < count_; ++i) out.push_back(i < kInline ? inline_[i] : spill_[i - kInline]);
 }
 
 void ShardLocks::unlock() {

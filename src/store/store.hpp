@@ -39,11 +39,15 @@ public:
     // like Redis's stat_expired_stale_perc.
     double expired_stale_perc() const { return expired_stale_perc_.load(std::memory_order_relaxed); }
 
+    // Set once before clients run (the AOF): told about expired and evicted keys.
+    void set_deletion_observer(KeyDeletionObserver* observer) { observer_ = observer; }
+
     // Totals across shards; the caller holds every shard lock (an all-shards command).
     ShardStats stats();
     void reset_stats();
 
 private:
+    KeyDeletionObserver* observer_ = nullptr;  // before shards_: they keep its address
     std::vector<std::unique_ptr<Shard>> shards_;
     std::size_t mask_;
     int databases_;
@@ -66,6 +70,8 @@ public:
     void lock_all();
     void unlock();
     bool holds_all() const { return all_; }
+    // The locked shards' indices, ascending.
+    void indices(std::vector<std::size_t>& out) const;
 
 private:
     void remember(std::size_t index);

@@ -41,8 +41,16 @@ TEST_CASE("config: bad values and unknown keys are refused with the key's name")
     CHECK_FALSE(c.set("port", "70000"));
     CHECK_FALSE(c.set("shards", "3"));  // must be a power of two
     CHECK_FALSE(c.set("loglevel", "loud"));
-    CHECK_FALSE(c.set("appendonly", "yes"));
-    CHECK(c.set("appendonly", "no"));
+    CHECK_FALSE(c.set("appendonly", "maybe"));
+    CHECK(c.set("appendonly", "YES"));
+    CHECK(c.appendonly.load());
+    CHECK_FALSE(c.set("appendfsync", "sometimes"));
+    CHECK(c.set("appendfsync", "always"));
+    CHECK(c.appendfsync.load() == AppendFsync::always);
+    CHECK_FALSE(c.set("appendfilename", "../x.aof"));
+    CHECK_FALSE(c.set("aof-use-rdb-preamble", "yes"));
+    CHECK(c.set("auto-aof-rewrite-min-size", "1mb"));
+    CHECK(c.auto_aof_rewrite_min_size.load() == 1024 * 1024);
 }
 
 TEST_CASE("config: immutable settings are refused at run time") {

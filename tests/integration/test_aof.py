@@ -1,8 +1,4 @@
-"""PENDING (issue 5): corokv has no AOF yet, so this suite lives outside the directories
-tests/run_python.py discovers; move it to tests/integration/ when the AOF lands. Validated
-against Redis 7.0.15 meanwhile: cd tests && AOF_AGAINST=redis /usr/bin/python3 -m unittest pending.test_aof
-
-AOF persistence proof tests: crash safety under SIGKILL with appendfsync always, same-key
+"""AOF persistence proof tests: crash safety under SIGKILL with appendfsync always, same-key
 ordering across threads, absolute expiry times in the log, truncated and corrupt files,
 BGREWRITEAOF (compaction, writes during it, a crash during it), interchange of AOF files with
 real redis-server 7 in both directions, and CONFIG SET appendonly/appendfsync at run time.
@@ -285,7 +281,11 @@ class ExpiryTest(AofCase):
         c.call("SET", "i", "1")
         timed("i", 900000, "EXPIRE", "i", "900", "NX")
         stop(server)
-        data = b"".join(open(p, "rb").read() for p in [base_file(server.workdir)] + incr_files(server.workdir) if p)
+        data = b""
+        for p in [base_file(server.workdir)] + incr_files(server.workdir):
+            if p:
+                with open(p, "rb") as f:
+                    data += f.read()
         seen = {}
         for cmd in parse_aof(data):
             name = cmd[0].upper()
