@@ -108,6 +108,7 @@ struct Aof::File {
 Aof::Aof(ServerState& state) : state_(state) {
     in_snapshot_.assign(state.store.shard_count(), 1);
     writer_ = std::thread([this] { writer_loop(); });
+    fsyncer_ = std::thread([this] { fsync_loop(); });
 }
 
 Aof::~Aof() { shutdown(); }
@@ -141,13 +142,11 @@ void Aof::switch_to(std::shared_ptr<File> file) {
 }
 
 bool Aof::must_wait(std::uint64_t offset, bool& needs_fsync) const {
-    if (offset == 0 || offset <= durable_.load()) return false;
+    if (offset == 0) return false;
+    // always: until fsynced. everysec/no: until written to the kernel, as Redis writes before
+    // it replies, so a crash of the process alone never loses an acknowledged write.
     needs_fsync = state_.config.appendfsync.load(std::memory_order_relaxed) == AppendFsync::always;
-    if (needs_fsync) return true;
-    // everysec/no: only a disk that stalls the writer for more than 2 s holds replies back
-    // (Redis's "Asynchronous AOF fsync is taking too long"), bounding what a crash can lose.
-    const std::int64_t busy = busy_since_ms_.load(std::memory_order_relaxed);
-    return busy != 0 && unix_time_ms() - busy >= 2000 && written_.load() < offset;
+    return (needs_fsync ? durable_.load() : written_.load()) < offset;
 }
 
 bool Aof::must_wait(std::uint64_t offset) const {
@@ -160,9 +159,7 @@ bool Aof::wait_durable(std::uint64_t offset, std::function<void()> wake) {
     if (!must_wait(offset, needs_fsync)) return false;
     // Checked again under the waiters' lock: the writer releases waiters under it.
     std::lock_guard lock(waiters_mutex_);
-    const std::uint64_t reached = needs_fsync ? durable_.load() : written_.load();
-    if (reached >= offset) return false;
-    if (!needs_fsync) delayed_fsync_.fetch_add(1, std::memory_order_relaxed);
+    if (!must_wait(offset, needs_fsync)) return false;
     waiters_.push_back(Waiter{offset, needs_fsync, std::move(wake)});
     return true;
 }
@@ -201,14 +198,18 @@ void Aof::writer_loop() {
         }
         written_.store(end);
         const AppendFsync policy = state_.config.appendfsync.load(std::memory_order_relaxed);
-        const bool due = policy == AppendFsync::always ||
-                         (policy == AppendFsync::everysec && clock::now() - last_fsync >= 1s) || stop;
-        if (due && !unsynced.empty()) {
+        if (stop) {
+            wait_for_background_fsync();
             sync_files(unsynced, end);
-            last_fsync = clock::now();
+        } else if (policy == AppendFsync::always) {
+            // Group commit: one fdatasync for everything taken above, however many clients.
+            if (!unsynced.empty()) sync_files(unsynced, end);
             if (write_error() == 0) unsynced.clear();
-        } else if (policy == AppendFsync::no || unsynced.empty()) {
-            durable_.store(end);  // nothing to fsync, or the OS decides
+        } else if (policy == AppendFsync::everysec && !unsynced.empty() && clock::now() - last_fsync >= 1s) {
+            if (request_background_fsync(unsynced, end)) {
+                unsynced.clear();
+                last_fsync = clock::now();
+            }
         }
         release_waiters();
         if (stop) break;
@@ -222,10 +223,8 @@ bool Aof::write_segments(std::deque<Segment>& work) {
             work.pop_front();
             continue;
         }
-        busy_since_ms_.store(unix_time_ms());
         std::size_t done = 0;
         const int err = write_fully(s.file->fd, s.bytes, done);
-        busy_since_ms_.store(0);
         incr_size_.fetch_add(done);
         if (err != 0) {
             s.bytes.erase(0, done);  // the rest is retried: never acknowledged meanwhile
@@ -239,16 +238,53 @@ bool Aof::write_segments(std::deque<Segment>& work) {
 }
 
 void Aof::sync_files(const std::vector<std::shared_ptr<File>>& files, std::uint64_t up_to) {
-    busy_since_ms_.store(unix_time_ms());
     int err = 0;
     for (const auto& f : files)
         if (::fdatasync(f->fd) != 0) err = errno;
-    busy_since_ms_.store(0);
     if (err != 0) {
         note_write_error(err, "fsync of");
         return;
     }
-    durable_.store(up_to);
+    std::uint64_t seen = durable_.load();
+    while (seen < up_to && !durable_.compare_exchange_weak(seen, up_to)) {
+    }
+}
+
+// everysec: the fsync runs on its own thread (Redis's bio), so a slow disk delays neither the
+// writes nor the replies. If the previous fsync is still running, this one is skipped and
+// counted (INFO aof_delayed_fsync); the files stay due for the next second.
+bool Aof::request_background_fsync(const std::vector<std::shared_ptr<File>>& files, std::uint64_t up_to) {
+    std::lock_guard lock(fsync_mutex_);
+    if (fsync_busy_) {
+        delayed_fsync_.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    fsync_files_ = files;
+    fsync_up_to_ = up_to;
+    fsync_busy_ = true;
+    fsync_cv_.notify_one();
+    return true;
+}
+
+void Aof::wait_for_background_fsync() {
+    std::unique_lock lock(fsync_mutex_);
+    fsync_cv_.wait(lock, [&] { return !fsync_busy_; });
+}
+
+void Aof::fsync_loop() {
+    std::unique_lock lock(fsync_mutex_);
+    for (;;) {
+        fsync_cv_.wait(lock, [&] { return fsync_busy_ || fsync_stop_; });
+        if (!fsync_busy_ && fsync_stop_) return;
+        auto files = std::move(fsync_files_);
+        const std::uint64_t up_to = fsync_up_to_;
+        lock.unlock();
+        sync_files(files, up_to);
+        files.clear();  // may close files appends moved away from
+        lock.lock();
+        fsync_busy_ = false;
+        fsync_cv_.notify_all();
+    }
 }
 
 void Aof::note_write_error(int err, const char* what) {
@@ -720,6 +756,12 @@ void Aof::shutdown() {
     }
     writer_cv_.notify_one();
     if (writer_.joinable()) writer_.join();
+    {
+        std::lock_guard lock(fsync_mutex_);
+        fsync_stop_ = true;
+    }
+    fsync_cv_.notify_all();
+    if (fsyncer_.joinable()) fsyncer_.join();
     logging_ = false;
 }
 

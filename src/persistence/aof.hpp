@@ -52,9 +52,9 @@ public:
     void shutdown();
     // From the server's tick: automatic rewrite, retries after a failed rewrite.
     void tick(std::int64_t now_ms) override;
-    // With appendfsync always (or everysec while the disk stalls for more than 2 s), a reply
-    // must wait until the log holds `offset`. Returns false when it need not wait; otherwise
-    // `wake` is called, from the writer thread, once it may be sent.
+    // A reply must wait until the log holds `offset`: fsynced with appendfsync always,
+    // written to the kernel otherwise. Returns false when it need not wait; otherwise `wake`
+    // is called, from the writer thread, once it may be sent.
     bool wait_durable(std::uint64_t offset, std::function<void()> wake) override;
     bool must_wait(std::uint64_t offset) const override;
 
@@ -90,6 +90,9 @@ private:
     void writer_loop();
     bool write_segments(std::deque<Segment>& work);
     void sync_files(const std::vector<std::shared_ptr<File>>& files, std::uint64_t up_to);
+    bool request_background_fsync(const std::vector<std::shared_ptr<File>>& files, std::uint64_t up_to);
+    void wait_for_background_fsync();
+    void fsync_loop();
     void note_write_error(int err, const char* what);
     void note_write_ok();
     void release_waiters();
@@ -128,8 +131,16 @@ private:
     std::thread writer_;
     std::atomic<std::uint64_t> written_{0};
     std::atomic<std::uint64_t> durable_{0};
-    std::atomic<std::int64_t> busy_since_ms_{0};  // a write or fsync call in progress since
     std::atomic<std::uint64_t> delayed_fsync_{0};
+
+    // everysec's background fsync thread.
+    std::thread fsyncer_;
+    std::mutex fsync_mutex_;
+    std::condition_variable fsync_cv_;
+    std::vector<std::shared_ptr<File>> fsync_files_;
+    std::uint64_t fsync_up_to_ = 0;
+    bool fsync_busy_ = false;
+    bool fsync_stop_ = false;
     std::mutex waiters_mutex_;
     std::vector<Waiter> waiters_;
 
