@@ -58,7 +58,9 @@ const Dict<Entry>::Node* Keyspace::random_volatile(std::mt19937_64& rng) const {
 }
 
 void Keyspace::sample_ttls(std::mt19937_64& rng, std::int64_t now_ms, int samples, int& sampled, int& expired) {
-    std::int64_t ttl_sum = 0;
+    // 128 bits: deadlines may be near INT64_MAX (PEXPIREAT k 9223372036854775807), and a few
+    // samples of such keys would overflow a 64-bit sum.
+    __int128 ttl_sum = 0;
     int alive = 0;
     for (int i = 0; i < samples && expires_ > 0; ++i) {
         const auto* node = random_volatile(rng);
@@ -72,7 +74,7 @@ void Keyspace::sample_ttls(std::mt19937_64& rng, std::int64_t now_ms, int sample
         }
     }
     if (alive == 0) return;
-    const std::int64_t avg = ttl_sum / alive;
+    const auto avg = static_cast<std::int64_t>(ttl_sum / alive);
     avg_ttl_ms_ = avg_ttl_ms_ == 0 ? avg : avg_ttl_ms_ / 50 * 49 + avg / 50;
 }
 
