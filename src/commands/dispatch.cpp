@@ -99,10 +99,8 @@ void snapshot_before_write(AppendLog& log, const ShardLocks& locks) {
 
 // After a write command ran: logs it as sent unless the handler logged its effect, the
 // command failed (an error reply changed nothing) or it blocked (it runs again later).
-void log_command(AppendLog& log, CommandContext& ctx, resp::ReplyWriter& out, std::size_t reply_start) {
-    if (ctx.log_replaced || ctx.blocked || ctx.would_block) return;
-    const std::string& replies = out.buffer();
-    if (replies.size() > reply_start && replies[reply_start] == '-') return;
+void log_command(AppendLog& log, CommandContext& ctx, std::size_t reply_start) {
+    if (ctx.log_replaced || ctx.blocked || ctx.would_block || ctx.replied_error_since(reply_start)) return;
     ctx.client.aof_offset.store(log.append(ctx.db(), ctx.args), std::memory_order_relaxed);
 }
 
@@ -278,7 +276,7 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
         if (logged && log->rewriting()) snapshot_before_write(*log, locks);
         const std::size_t reply_start = out.buffer().size();
         spec->handler(ctx);
-        if (logged) log_command(*log, ctx, out, reply_start);
+        if (logged) log_command(*log, ctx, reply_start);
         if ((spec->flags & kWrite) && server.blocked_clients.load(std::memory_order_relaxed) > 0)
             wakes_waiters = note_ready_keys(ctx, args, positions);
     }

@@ -125,6 +125,7 @@ std::uint64_t Aof::append(int db, std::span<const std::string_view> args) {
     }
     append_resp_command(buffer_, args);
     appended_ += buffer_.size() - before;
+    appended_total_.store(appended_, std::memory_order_relaxed);
     if (before == 0) writer_cv_.notify_one();
     return appended_;
 }
@@ -373,6 +374,10 @@ Result<void> Aof::open_fresh_set() {
     switch_to(std::move(incr).value());
     logging_ = true;
     return outcome::success();
+}
+
+bool Aof::has_log() const {
+    return ::access(aof_path(state_.config.appendfilename + ".manifest").c_str(), F_OK) == 0;
 }
 
 Result<void> Aof::load_and_open() {
@@ -736,7 +741,11 @@ AofStatus Aof::status() const {
     s.last_write_ok = s.last_write_errno == 0;
     s.base_size = base_size_.load();
     s.current_size = s.base_size + incr_size_.load();
-    s.buffer_length = 0;
+    s.buffer_length = appended_total_.load() - std::min(appended_total_.load(), written_.load());
+    {
+        std::lock_guard lock(fsync_mutex_);
+        s.pending_bio_fsync = fsync_busy_ ? 1 : 0;
+    }
     s.rewrites = rewrites_.load();
     s.rewrites_consecutive_failures = rewrite_failures_.load();
     s.delayed_fsync = delayed_fsync_.load();

@@ -48,6 +48,8 @@ public:
     // progress, clients get -LOADING meanwhile) or creates an empty set, then starts logging.
     // The error is the message to log before exiting.
     Result<void> load_and_open();
+    // Whether load_and_open has files to replay (a manifest exists).
+    bool has_log() const;
     // Graceful stop: cancels a rewrite, writes and fsyncs what is buffered, closes the files.
     void shutdown();
     // From the server's tick: automatic rewrite, retries after a failed rewrite.
@@ -125,6 +127,7 @@ private:
     std::deque<Segment> segments_;  // buffers of files appends moved away from
     int selected_db_ = -1;          // the SELECT in force in buffer_file_
     std::uint64_t appended_ = 0;    // bytes ever appended: log offsets
+    std::atomic<std::uint64_t> appended_total_{0};  // appended_, for INFO without the lock
     bool stopping_ = false;
 
     // Writer thread state shared with readers of INFO and waiters.
@@ -135,7 +138,7 @@ private:
 
     // everysec's background fsync thread.
     std::thread fsyncer_;
-    std::mutex fsync_mutex_;
+    mutable std::mutex fsync_mutex_;
     std::condition_variable fsync_cv_;
     std::vector<std::shared_ptr<File>> fsync_files_;
     std::uint64_t fsync_up_to_ = 0;
