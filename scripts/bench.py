@@ -112,11 +112,11 @@ class Server:
         self.log.close()
 
 
-def run_benchmark(server, test, opts, pipeline, client_core):
+def run_benchmark(server, test, opts, pipeline, client_core, extra=()):
     """One redis-benchmark run of one command; returns (ops/s, server CPU seconds)."""
     argv = pinned(client_core, ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port),
                                 "-t", test, "-n", str(opts.n), "-c", str(opts.c),
-                                "-P", str(pipeline), "--csv", "-q"])
+                                "-P", str(pipeline), *extra, "--csv", "-q"])
     before = server.cpu()
     out = subprocess.run(argv, capture_output=True, text=True, timeout=900)
     used = server.cpu() - before
