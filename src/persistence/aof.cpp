@@ -414,7 +414,7 @@ Result<void> Aof::load_and_open() {
     manifest_ = std::move(m);
     std::lock_guard lock(append_mutex_);
     switch_to(std::move(incr).value());
-    logging_ = true;
+    logging_ = state_.config.appendonly.load();  // CONFIG SET appendonly no while loading
     return outcome::success();
 }
 
@@ -687,7 +687,7 @@ void Aof::set_enabled(bool on) {
     if (on) {
         // A BGREWRITEAOF already running (with the AOF off) cannot turn logging on: the tick
         // starts the turning-on rewrite once it is done.
-        if (logging()) return;
+        if (logging() || state_.loading.active.load()) return;  // the loader opens the log when done
         if (start_rewrite() != RewriteStart::started) rewrite_scheduled_ = true;
         return;
     }
