@@ -86,6 +86,10 @@ struct CommandContext {
     ClientSession& client;
     std::int64_t now_ms;
     const CommandSpec* spec = nullptr;
+    // The time deadlines are judged against: now_ms, or 0 while the AOF is replayed, when
+    // nothing expires (as in Redis: a key past its deadline may still be written by later
+    // commands of the log, and the log holds the DEL that removed it, if any).
+    std::int64_t expiry_clock_ms = now_ms;
 
     // The dispatcher hashed the first key to pick its shard; remembering it saves hashing
     // the same bytes again in the handler (the common single-key case).

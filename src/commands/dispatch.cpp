@@ -261,7 +261,8 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
     if (options.check_memory && !make_room_or_refuse(server, *spec, out, options.now_ms)) return {};
 
     CommandContext ctx{.args = args, .out = out, .store = server.store, .server = server,
-                       .client = client, .now_ms = options.now_ms, .spec = spec};
+                       .client = client, .now_ms = options.now_ms, .spec = spec,
+                       .expiry_clock_ms = options.replaying ? 0 : options.now_ms};
     ctx.may_block = options.may_block;
     // Handlers run with their keys' shards locked; clients blocked on keys this write
     // touched are served after the locks are gone (serving may lock other shards).
@@ -288,14 +289,14 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
 
 Entry* CommandContext::find_in(std::string_view key, int db) {
     const std::uint64_t h = hash_of(key);
-    Entry* e = keyspace(h, db).find(key, h, now_ms);
+    Entry* e = keyspace(h, db).find(key, h, expiry_clock_ms);
     if (e) touch(*e);
     return e;
 }
 
 Entry* CommandContext::peek(std::string_view key) {
     const std::uint64_t h = hash_of(key);
-    return keyspace(h, db()).find(key, h, now_ms);
+    return keyspace(h, db()).find(key, h, expiry_clock_ms);
 }
 
 Entry* CommandContext::peek_read(std::string_view key) {
@@ -307,7 +308,7 @@ Entry* CommandContext::peek_read(std::string_view key) {
 
 Entry* CommandContext::find_read(std::string_view key) {
     const std::uint64_t h = hash_of(key);
-    Entry* e = keyspace(h, db()).find(key, h, now_ms);
+    Entry* e = keyspace(h, db()).find(key, h, expiry_clock_ms);
     ShardStats& st = shard_stats(h);
     if (e) {
         ++st.keyspace_hits;
@@ -320,7 +321,7 @@ Entry* CommandContext::find_read(std::string_view key) {
 
 std::pair<Entry*, bool> CommandContext::find_or_create_in(std::string_view key, int db) {
     const std::uint64_t h = hash_of(key);
-    auto result = keyspace(h, db).find_or_create(key, h, now_ms);
+    auto result = keyspace(h, db).find_or_create(key, h, expiry_clock_ms);
     Entry& e = *result.first;
     if (result.second) {
         // A new key starts with Redis's initial LFU counter, as if accessed a few times, so

@@ -277,7 +277,7 @@ void expire_generic(CommandContext& c, std::int64_t basetime_ms, bool seconds) {
         return;
     }
     // Logged as DEL or PEXPIREAT with the absolute time: a replay never extends the TTL.
-    if (when <= c.now_ms) {
+    if (when <= c.expiry_clock_ms) {
         c.erase(c.arg(1));
         c.log_as({"DEL", c.arg(1)});
     } else {

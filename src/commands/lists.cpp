@@ -434,9 +434,10 @@ bool serve_mpop(CommandContext& c, const MpopArgs& m) {
         c.out.bulk(key);
         reply_and_pop_many(c, *l, m.end, m.count);
         drop_if_empty(c, key, *l);
-        // The key it popped from and how many, so BLMPOP replays without blocking.
+        // The key it popped from and how many, so BLMPOP replays without blocking (Redis logs
+        // LMPOP and BLMPOP the same way).
         char count[24];
-        c.log_as({"LMPOP", "1", key, m.end == End::head ? "LEFT" : "RIGHT", "COUNT", format_int64(m.count, count)});
+        c.log_as({m.end == End::head ? "LPOP" : "RPOP", key, format_int64(m.count, count)});
         return true;
     }
     return false;
@@ -445,7 +446,9 @@ bool serve_mpop(CommandContext& c, const MpopArgs& m) {
 void lmpop_command(CommandContext& c) {
     MpopArgs m;
     if (!mpop_args_or_reply(c, 1, m)) return;
-    if (!serve_mpop(c, m)) c.out.null_array();
+    if (serve_mpop(c, m)) return;
+    c.out.null_array();
+    c.log_nothing();
 }
 
 // --- blocking --------------------------------------------------------------------------------

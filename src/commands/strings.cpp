@@ -178,6 +178,7 @@ void getex_command(CommandContext& c) {
     Entry* e = c.find_read(c.arg(1));
     if (!e) {
         c.out.null();
+        c.log_nothing();
         return;
     }
     if (!typed_or_reply<StringValue>(c, e)) return;
@@ -185,7 +186,7 @@ void getex_command(CommandContext& c) {
     if (o.any_expire() && !expire_deadline_or_reply(c, o, when_ms)) return;
     reply_string_value(c, e);
     // Logged as its effect (Redis too): DEL, PEXPIREAT with the absolute time, or PERSIST.
-    if (o.has(StringOptions::EXAT | StringOptions::PXAT) && when_ms <= c.now_ms) {
+    if (o.has(StringOptions::EXAT | StringOptions::PXAT) && when_ms <= c.expiry_clock_ms) {
         c.erase(c.arg(1));
         c.log_as({"DEL", c.arg(1)});
     } else if (o.any_expire()) {

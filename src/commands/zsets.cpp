@@ -721,6 +721,13 @@ bool parse_mpop(CommandContext& c, std::size_t numkeys_at, MPopRequest& r) {
     return true;
 }
 
+// ZMPOP and BZMPOP are logged as the ZPOPMIN/ZPOPMAX of the key they popped from, as Redis
+// does: the replay needs neither the other keys nor a timeout.
+void log_mpop_effect(CommandContext& c, std::string_view key, const MPopRequest& r) {
+    char count[24];
+    c.log_as({r.end == PopEnd::min ? "ZPOPMIN" : "ZPOPMAX", key, format_int64(r.count, count)});
+}
+
 void zmpop_command(CommandContext& c) {
     MPopRequest r;
     if (!parse_mpop(c, 1, r)) return;
@@ -730,9 +737,11 @@ void zmpop_command(CommandContext& c) {
     if (replied) return;
     if (!z) {
         c.out.null_array();
+        c.log_nothing();
         return;
     }
     pop_and_reply(c, key, *z, r.end, static_cast<std::size_t>(r.count), {true, true});
+    log_mpop_effect(c, key, r);
 }
 
 // Redis checks numkeys, MIN|MAX and COUNT before the timeout (as BLMPOP does).
@@ -747,8 +756,7 @@ void bzmpop_command(CommandContext& c) {
     if (replied) return;
     if (z) {
         pop_and_reply(c, key, *z, r.end, static_cast<std::size_t>(r.count), {true, true});
-        char count[24];
-        c.log_as({"ZMPOP", "1", key, r.end == PopEnd::min ? "MIN" : "MAX", "COUNT", format_int64(r.count, count)});
+        log_mpop_effect(c, key, r);
         return;
     }
     c.block_on(r.keys, deadline, TimeoutReply::null_array);

@@ -116,15 +116,21 @@ struct Server::Impl {
             auto [ec] = co_await tick_timer->async_wait(asio::experimental::as_tuple(asio::use_awaitable));
             if (ec) co_return;
             const std::int64_t now = unix_time_ms();
+            // Like Redis, nothing expires while the AOF loads: a key past its deadline may
+            // still be written by later commands of the log (see CommandContext::expiry_clock_ms).
+            const bool loading = state.loading.active.load();
             if (clock::now() < next_tick) {
+                if (loading) continue;
                 expiry_behind = state.store.active_expire_cycle(now, kFastCycle, /*slow=*/false).more_due;
                 continue;
             }
             last_tick = clock::now();
             // At most a quarter of each period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
-            expiry_behind = state.store.active_expire_cycle(now, period / 4).more_due;
-            // Like Redis, no eviction while the AOF loads: the log may still free memory.
-            if (!state.loading.active.load()) finish_evictions(now, period / 4);
+            if (!loading) {
+                expiry_behind = state.store.active_expire_cycle(now, period / 4).more_due;
+                // No eviction while the AOF loads either: the log may still free memory.
+                finish_evictions(now, period / 4);
+            }
             if (state.aof) state.aof->tick(now);
             release_memory_after_shrink();
             state.ops_meter.sample(now, state.stats.total_commands_processed.load());

@@ -111,7 +111,7 @@ def encode_command(*args):
     for a in args:
         if isinstance(a, str):
             a = a.encode()
-        elif isinstance(a, int):
+        elif isinstance(a, (int, float)):
             a = str(a).encode()
         out.append(b"$%d\r\n%s\r\n" % (len(a), a))
     return b"".join(out)
