@@ -87,7 +87,9 @@ class Server:
                     if s.recv(16).startswith(b"+PONG"):
                         return
             except OSError:
-                time.sleep(0.05)
+                pass
+            # Also after -LOADING: a tight reconnect loop would take CPU from the server it waits for.
+            time.sleep(0.05)
         raise BenchError(f"{self.name} on port {self.port} not ready after {timeout}s\n{self.log_tail()}")
 
     def check_alive(self):
