@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace corokv {
 
@@ -30,6 +31,12 @@ struct AofStatus {
     std::uint64_t rewrites_consecutive_failures = 0;
 };
 
+// A write an EXEC ran, kept until the transaction ends so it is logged as one block.
+struct LoggedCommand {
+    int db = 0;
+    std::vector<std::string> args;
+};
+
 enum class RewriteStart { started, already_running, scheduled };
 
 class AppendLog {
@@ -42,6 +49,10 @@ public:
     // the log order is the execution order. Returns the log offset just past it: a client
     // that must not see its reply before the data is on disk waits for that offset.
     virtual std::uint64_t append(int db, std::span<const std::string_view> args) = 0;
+    // Appends an EXEC's writes as one unit: MULTI, the commands, EXEC (Redis wraps only
+    // transactions of two or more writes; a single one is logged alone). Nothing else lands
+    // in between, so a crash cuts off either all of it or none.
+    virtual std::uint64_t append_transaction(std::span<const LoggedCommand> commands) = 0;
 
     // True while a rewrite is taking its shard-by-shard snapshot.
     virtual bool rewriting() const = 0;

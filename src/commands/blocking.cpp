@@ -127,10 +127,10 @@ bool timeout_arg_or_reply(CommandContext& c, std::string_view arg, std::int64_t&
 }
 
 void CommandContext::block_on(std::span<const std::string_view> keys, std::int64_t deadline_ms,
-                              TimeoutReply on_timeout) {
+                              TimeoutReply on_timeout, TimeoutReply instead_of_blocking) {
     if (!may_block) {
         would_block = true;
-        timeout_reply = on_timeout;
+        timeout_reply = instead_of_blocking;
         return;
     }
     auto waiter = std::make_shared<BlockedClient>();

@@ -50,9 +50,14 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     line += " name=" + name();
     line += " age=" + std::to_string(age);
     line += " idle=" + std::to_string(idle);
-    line += blocked.load(std::memory_order_relaxed) ? " flags=b" : " flags=N";
+    const int multi = multi_shown.load(std::memory_order_relaxed);
+    std::string flags;
+    if (multi >= 0) flags += 'x';
+    if (blocked.load(std::memory_order_relaxed)) flags += 'b';
+    if (flags.empty()) flags = "N";
+    line += " flags=" + flags;
     line += " db=" + std::to_string(db_shown.load());
-    line += " sub=0 psub=0 ssub=0 multi=-1";
+    line += " sub=0 psub=0 ssub=0 multi=" + std::to_string(multi);
     line += " qbuf=" + std::to_string(qbuf);
     line += " qbuf-free=" + std::to_string(qcap > qbuf ? qcap - qbuf : 0);
     line += " argv-mem=0 multi-mem=0";

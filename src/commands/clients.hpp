@@ -10,11 +10,28 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace corokv {
 
 struct CommandSpec;
+struct WatchFlag;  // store/shard.hpp
+
+// MULTI's queue and WATCH's keys (Redis's mstate and watched_keys). Owned by the
+// connection's thread; the flag is shared with the keyspaces that hold the watched keys.
+struct QueuedCommand {
+    const CommandSpec* spec;  // looked up (and arity-checked) when queued
+    std::vector<std::string> args;
+};
+struct Transaction {
+    bool active = false;    // between MULTI and EXEC/DISCARD
+    bool rejected = false;  // a command could not be queued: EXEC answers -EXECABORT
+    std::uint32_t flags = 0;  // the queued commands' flags, or-ed (EXEC's write / denyoom checks)
+    std::vector<QueuedCommand> queued;
+    std::shared_ptr<WatchFlag> watch;                  // null until the first WATCH
+    std::vector<std::pair<int, std::string>> watched;  // (db, key), each once
+};
 
 class ClientSession {
 public:
@@ -41,6 +58,8 @@ public:
     std::atomic<std::size_t> query_buffer_capacity{0};
     std::atomic<std::size_t> output_buffer_bytes{0};
     std::atomic<bool> blocked{false};  // waiting in BLPOP & co. (CLIENT LIST flags=b)
+    Transaction tx;
+    std::atomic<int> multi_shown{-1};  // queued commands in MULTI, or -1 (CLIENT LIST multi=)
     // The AOF offset just past this client's last logged write: with appendfsync always its
     // replies wait until the log is synced that far. Set by whichever thread ran the command
     // (a blocked client's command runs on the thread that served it).

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/append_log.hpp"
 #include "commands/clients.hpp"
 #include "resp/writer.hpp"
 #include "store/store.hpp"
@@ -38,6 +39,9 @@ enum CommandFlag : std::uint32_t {
     kBlocking = 1u << 13,   // may block the client (BLPOP & co.)
     // corokv-specific: the command reads or writes every shard (FLUSHDB, KEYS, SCAN, ...).
     kAllShards = 1u << 20,
+    // corokv-specific: runs at once inside MULTI instead of being queued (EXEC, DISCARD,
+    // MULTI, WATCH, QUIT, RESET: the list in Redis's processCommand).
+    kTxControl = 1u << 21,
 };
 
 // Where the keys are in the argument list, Redis's legacy (first, last, step) triple:
@@ -135,7 +139,9 @@ struct CommandContext {
     // (in the current db) is written or `deadline_ms` (absolute, 0 = forever) passes, and
     // the whole command is run again when a key is ready. Inside MULTI it replies the
     // timeout reply at once, as Redis does. The handler must not reply after calling it.
-    void block_on(std::span<const std::string_view> keys, std::int64_t deadline_ms, TimeoutReply on_timeout);
+    // `instead_of_blocking` is the reply when it may not block (inside MULTI).
+    void block_on(std::span<const std::string_view> keys, std::int64_t deadline_ms, TimeoutReply on_timeout,
+                  TimeoutReply instead_of_blocking = TimeoutReply::null_array);
 
     // The AOF logs what a write command did. By default that is the command as sent; a
     // handler whose command would not replay to the same result (relative TTLs, randomness,
@@ -143,13 +149,21 @@ struct CommandContext {
     // or log_nothing when nothing changed. Both are no-ops while the log is off.
     void log_as(std::span<const std::string_view> command);
     void log_as(std::initializer_list<std::string_view> command) { log_as(std::span(command.begin(), command.size())); }
-    void log_nothing() { log_replaced = true; }
+    void log_nothing() {
+        log_replaced = true;
+        nothing_changed = true;
+    }
     // Whether the reply written since `mark` (out.buffer().size() before) is an error.
     bool replied_error_since(std::size_t mark) const {
         const std::string& b = out.buffer();
         return b.size() > mark && b[mark] == '-';
     }
     bool log_replaced = false;
+    bool nothing_changed = false;  // log_nothing: no key was written (WATCH is not touched)
+    // Inside EXEC: writes collect here and are logged as one block when the EXEC ends.
+    std::vector<LoggedCommand>* transaction_log = nullptr;
+    // Logs `command` on this client's db: to the transaction's block, or to the AOF now.
+    void append_to_log(std::span<const std::string_view> command);
 
     // Set by block_on for the dispatcher; handlers do not touch these.
     std::shared_ptr<BlockedClient> blocked{};

@@ -1,9 +1,10 @@
-// Connection commands: PING, ECHO, QUIT, HELLO, AUTH, SELECT and the CLIENT container.
+// Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT and the CLIENT container.
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "commands/command_table.hpp"
+#include "commands/dispatch.hpp"
 #include "commands/numbers.hpp"
 #include "commands/server_state.hpp"
 
@@ -28,6 +29,18 @@ void echo_command(CommandContext& c) { c.out.bulk(c.arg(1)); }
 void quit_command(CommandContext& c) {
     c.out.ok();
     c.client.close_after_reply = true;
+}
+
+// Redis's clearClientConnectionState: the connection as it was right after connecting
+// (CLIENT NO-EVICT stays, as in Redis 7.0).
+void reset_command(CommandContext& c) {
+    end_transaction(c.server, c.client);
+    c.client.select_db(0);
+    c.client.proto = 2;
+    c.out.set_protocol(2);
+    c.client.set_name("");
+    c.client.authenticated = !c.server.config.requirepass_set.load();
+    c.out.simple("RESET");
 }
 
 void select_command(CommandContext& c) {
@@ -277,8 +290,10 @@ const CommandSpec kConnectionCommands[] = {
     {"ping", -1, kFast, {}, ping_command, "connection", "1.0.0", "Ping the server", "O(1)"},
     {"echo", 2, kLoading | kStale | kFast, {}, echo_command, "connection", "1.0.0",
      "Echo the given string", "O(1)"},
-    {"quit", -1, kConn | kFast | kNoAuth | kAllowBusy, {}, quit_command, "connection", "1.0.0",
+    {"quit", -1, kConn | kFast | kNoAuth | kAllowBusy | kTxControl, {}, quit_command, "connection", "1.0.0",
      "Close the connection", "O(1)"},
+    {"reset", 1, kConn | kFast | kNoAuth | kAllowBusy | kTxControl, {}, reset_command, "connection", "6.2.0",
+     "Reset the connection", "O(1)"},
     {"select", 2, kLoading | kStale | kFast, {}, select_command, "connection", "2.0.0",
      "Change the selected database for the current connection", "O(1)"},
     {"auth", -2, kConn | kFast | kNoAuth | kAllowBusy, {}, auth_command, "connection", "1.0.0",

@@ -63,13 +63,12 @@ void reply_unknown_subcommand(resp::ReplyWriter& out, const CommandSpec& parent,
     out.error("ERR unknown subcommand '" + error_arg(sub) + "'. Try " + upper + " HELP.");
 }
 
-// Locks the shards of every key at `positions`, in ascending shard order, and leaves the
-// first key's hash in the context for the handler.
-void lock_key_shards(Store& store, std::span<const std::string_view> args,
-                     std::span<const std::size_t> positions, ShardLocks& locks, CommandContext& ctx) {
+// Locks the shards of every key at `positions`, in ascending shard order (the first key's
+// hash is in the context already).
+void lock_key_shards(Store& store, std::span<const std::size_t> positions, ShardLocks& locks,
+                     const CommandContext& ctx) {
     if (positions.empty()) return;
-    ctx.hashed_key = args[positions[0]];
-    ctx.hashed_value = hash_bytes(ctx.hashed_key);
+    const std::span<const std::string_view> args = ctx.args;
     if (positions.size() == 1) {
         locks.lock_one(store.shard_index(ctx.hashed_value));
         return;
@@ -97,11 +96,11 @@ void snapshot_before_write(AppendLog& log, const ShardLocks& locks) {
     log.snapshot_before_write(indices);
 }
 
-// After a write command ran: logs it as sent unless the handler logged its effect, the
-// command failed (an error reply changed nothing) or it blocked (it runs again later).
-void log_command(AppendLog& log, CommandContext& ctx, std::size_t reply_start) {
-    if (ctx.log_replaced || ctx.blocked || ctx.would_block || ctx.replied_error_since(reply_start)) return;
-    ctx.client.aof_offset.store(log.append(ctx.db(), ctx.args), std::memory_order_relaxed);
+// After a write command ran: logs it as sent unless the handler logged its effect, or it
+// failed (an error reply changed nothing) or blocked (it runs again later).
+void log_command(CommandContext& ctx, bool failed) {
+    if (ctx.log_replaced || failed) return;
+    ctx.append_to_log(ctx.args);
 }
 
 }  // namespace
@@ -113,7 +112,15 @@ std::string misconf_error(int err) {
 void CommandContext::log_as(std::span<const std::string_view> command) {
     log_replaced = true;
     AppendLog* log = server.aof;
-    if (log && log->logging()) client.aof_offset.store(log->append(db(), command), std::memory_order_relaxed);
+    if (log && log->logging()) append_to_log(command);
+}
+
+void CommandContext::append_to_log(std::span<const std::string_view> command) {
+    if (transaction_log) {
+        transaction_log->push_back(LoggedCommand{db(), std::vector<std::string>(command.begin(), command.end())});
+        return;
+    }
+    client.aof_offset.store(server.aof->append(db(), command), std::memory_order_relaxed);
 }
 
 EvictionParams eviction_params(const ServerState& server, std::int64_t now_ms) {
@@ -138,9 +145,8 @@ namespace {
 // Redis's processCommand memory check: before every command (reads allocate reply buffers
 // too), evict down to maxmemory; if that is impossible, refuse commands flagged denyoom (DEL
 // and reads still run). Without a maxmemory this is one relaxed load.
-bool make_room_or_refuse(ServerState& server, const CommandSpec& spec, resp::ReplyWriter& out,
-                         std::int64_t now_ms) {
-    if (evict_to_maxmemory(server, now_ms) != EvictionResult::failed || !(spec.flags & kDenyOom)) return true;
+bool make_room_or_refuse(ServerState& server, bool deny_on_oom, resp::ReplyWriter& out, std::int64_t now_ms) {
+    if (evict_to_maxmemory(server, now_ms) != EvictionResult::failed || !deny_on_oom) return true;
     out.error(errors::kOom);
     return false;
 }
@@ -217,17 +223,20 @@ std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& clien
     return execute_with(server, client, args, out, ExecOptions{now_ms, true}).blocked;
 }
 
-ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
-                        resp::ReplyWriter& out, const ExecOptions& options) {
-    if (args.empty()) return {};
+namespace {
+
+// Finds the command (or subcommand) and checks what Redis checks before running or queuing
+// it. Replies the error and returns null when it may not run.
+const CommandSpec* admit(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+                         resp::ReplyWriter& out, const ExecOptions& options) {
     const CommandSpec* spec = find_command(args[0]);
     if (!spec) {
         reply_unknown_command(out, args);
-        return {};
+        return nullptr;
     }
     if (!arity_ok(*spec, args.size())) {
         reply_wrong_arity(out, spec->name);
-        return {};
+        return nullptr;
     }
     const CommandSpec* parent = nullptr;
     // A container (CLIENT, CONFIG, ...) dispatches on its first argument; COMMAND alone runs
@@ -236,30 +245,122 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
         const CommandSpec* sub = find_subcommand(*spec, args[1]);
         if (!sub) {
             reply_unknown_subcommand(out, *spec, args[1]);
-            return {};
+            return nullptr;
         }
         parent = spec;
         spec = sub;
         if (!arity_ok(*spec, args.size())) {
             reply_wrong_arity(out, std::string(parent->name) + "|" + std::string(spec->name));
-            return {};
+            return nullptr;
         }
     }
     if (server.config.requirepass_set.load(std::memory_order_relaxed) && !client.authenticated &&
         !(spec->flags & kNoAuth)) {
         out.error(errors::kNoAuth);
-        return {};
+        return nullptr;
     }
     client.last_command.store(spec, std::memory_order_relaxed);
     client.last_parent_command.store(parent, std::memory_order_relaxed);
+    const Transaction& tx = client.tx;
+    if (tx.active && (spec->flags & kNoMulti)) {
+        out.error("ERR Command not allowed inside a transaction");
+        return nullptr;
+    }
     if (server.loading.active.load(std::memory_order_relaxed) && !options.replaying && !(spec->flags & kLoading)) {
         out.error(errors::kLoading);
+        return nullptr;
+    }
+    // EXEC counts as a write, and as denyoom, when its queue holds one (Redis does the same).
+    const bool is_exec = tx.active && spec->name == "exec";
+    const std::uint32_t flags = spec->flags | (is_exec ? tx.flags : 0u);
+    AppendLog* const log = options.replaying ? nullptr : server.aof;
+    if ((flags & kWrite) && log && refuse_unloggable_write(*log, out)) return nullptr;
+    // Queuing takes memory too: over maxmemory, MULTI refuses everything but EXEC (unless its
+    // queue holds a denyoom command), DISCARD, QUIT and RESET.
+    const bool deny_on_oom = (flags & kDenyOom) || (tx.active && !is_exec && spec->name != "discard" &&
+                                                   spec->name != "quit" && spec->name != "reset");
+    if (options.check_memory && !make_room_or_refuse(server, deny_on_oom, out, options.now_ms)) return nullptr;
+    return spec;
+}
+
+// Whether a command's name is `name` (given in lowercase), in any case.
+bool is_named(std::string_view arg, std::string_view name) {
+    char buf[16];
+    std::string_view lower;
+    return lowercase_name(arg, buf, lower) && lower == name;
+}
+
+// Redis's execCommandAbort: an EXEC refused before it runs (wrong arity, -OOM, -NOAUTH, ...)
+// ends the transaction, and its error, already written at `reply_start`, is rewritten as
+// "-EXECABORT Transaction discarded because of: <error without its ERR prefix>".
+void abort_exec(ServerState& server, ClientSession& client, resp::ReplyWriter& out, std::size_t reply_start) {
+    std::string& buffer = out.buffer();
+    std::string_view error(buffer);
+    error.remove_prefix(reply_start + 1);  // the '-'
+    error.remove_suffix(2);                // CRLF
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
+    const std::string reason(error);
+    buffer.resize(reply_start);
+    out.error("EXECABORT Transaction discarded because of: " + reason);
+    end_transaction(server, client);
+}
+
+// Inside MULTI: keeps the command for EXEC.
+void queue_command(ClientSession& client, const CommandSpec& spec, std::span<const std::string_view> args,
+                   resp::ReplyWriter& out) {
+    Transaction& tx = client.tx;
+    tx.queued.push_back(QueuedCommand{&spec, std::vector<std::string>(args.begin(), args.end())});
+    tx.flags |= spec.flags;
+    client.multi_shown.store(static_cast<int>(tx.queued.size()), std::memory_order_relaxed);
+    out.simple("QUEUED");
+}
+
+// Every WATCH on the keys a write just changed sees it (Redis's signalModifiedKey).
+void touch_watched_keys(CommandContext& ctx, std::span<const std::size_t> positions) {
+    for (std::size_t p : positions) {
+        const std::string_view key = ctx.args[p];
+        ctx.keyspace(ctx.hash_of(key), ctx.db()).touch_watched(key);
+    }
+}
+
+// Runs the handler of a command whose shards the caller locked, then what follows a write:
+// logging, touching watched keys. Returns whether blocked clients may now be served.
+bool run_locked(ServerState& server, CommandContext& ctx, std::span<const std::size_t> positions, bool logging) {
+    const CommandSpec& spec = *ctx.spec;
+    const std::size_t reply_start = ctx.out.buffer().size();
+    spec.handler(ctx);
+    if (!(spec.flags & kWrite)) return false;
+    const bool failed = ctx.blocked || ctx.would_block || ctx.replied_error_since(reply_start);
+    if (logging) log_command(ctx, failed);
+    if (!failed && !ctx.nothing_changed && server.watching_clients.load(std::memory_order_relaxed) > 0)
+        touch_watched_keys(ctx, positions);
+    return server.blocked_clients.load(std::memory_order_relaxed) > 0 && note_ready_keys(ctx, ctx.args, positions);
+}
+
+void set_first_key_hash(CommandContext& ctx, std::span<const std::size_t> positions) {
+    if (positions.empty()) return;
+    ctx.hashed_key = ctx.args[positions[0]];
+    ctx.hashed_value = hash_bytes(ctx.hashed_key);
+}
+
+}  // namespace
+
+ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
+                        resp::ReplyWriter& out, const ExecOptions& options) {
+    if (args.empty()) return {};
+    const std::size_t reply_start = out.buffer().size();
+    const CommandSpec* spec = admit(server, client, args, out, options);
+    if (!spec) {
+        // Redis's flagTransaction: a command refused while queuing fails the whole EXEC.
+        if (client.tx.active) client.tx.rejected = true;
+        if (is_named(args[0], "exec")) abort_exec(server, client, out, reply_start);
+        return {};
+    }
+    if (client.tx.active && !(spec->flags & kTxControl) && !options.replaying) {
+        queue_command(client, *spec, args, out);
         return {};
     }
     AppendLog* const log = options.replaying ? nullptr : server.aof;
-    if ((spec->flags & kWrite) && log && refuse_unloggable_write(*log, out)) return {};
-    if (options.check_memory && !make_room_or_refuse(server, *spec, out, options.now_ms)) return {};
-
     CommandContext ctx{.args = args, .out = out, .store = server.store, .server = server,
                        .client = client, .now_ms = options.now_ms, .spec = spec,
                        .expiry_clock_ms = options.replaying ? 0 : options.now_ms};
@@ -268,21 +369,85 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
     // touched are served after the locks are gone (serving may lock other shards).
     thread_local std::vector<std::size_t> positions;
     key_positions(*spec, args, positions);
+    set_first_key_hash(ctx, positions);
     bool wakes_waiters = false;
     {
         ShardLocks locks(server.store);
         if (spec->flags & kAllShards) locks.lock_all();
-        else lock_key_shards(server.store, args, positions, locks, ctx);
-        const bool logged = (spec->flags & kWrite) && log && log->logging();
-        if (logged && log->rewriting()) snapshot_before_write(*log, locks);
-        const std::size_t reply_start = out.buffer().size();
-        spec->handler(ctx);
-        if (logged) log_command(*log, ctx, reply_start);
-        if ((spec->flags & kWrite) && server.blocked_clients.load(std::memory_order_relaxed) > 0)
-            wakes_waiters = note_ready_keys(ctx, args, positions);
+        else lock_key_shards(server.store, positions, locks, ctx);
+        const bool logging = (spec->flags & kWrite) && log && log->logging();
+        if (logging && log->rewriting()) snapshot_before_write(*log, locks);
+        wakes_waiters = run_locked(server, ctx, positions, logging);
     }
     if (wakes_waiters) serve_ready_keys(server);
     return {std::move(ctx.blocked), ctx.would_block, ctx.timeout_reply};
+}
+
+namespace {
+
+// The shards an EXEC must hold: those of every queued command's keys and of every watched
+// key (so no write can touch a watched key between the check and the run).
+void lock_transaction_shards(Store& store, const Transaction& tx, ShardLocks& locks) {
+    std::vector<std::size_t> indices;
+    std::vector<std::size_t> positions;
+    for (const QueuedCommand& q : tx.queued) {
+        if (q.spec->flags & kAllShards) {
+            locks.lock_all();
+            return;
+        }
+        const std::vector<std::string_view> args(q.args.begin(), q.args.end());
+        key_positions(*q.spec, args, positions);
+        for (std::size_t p : positions) indices.push_back(store.shard_index(hash_bytes(args[p])));
+    }
+    for (const auto& [db, key] : tx.watched) indices.push_back(store.shard_index(hash_bytes(key)));
+    if (!indices.empty()) locks.lock_many(indices);
+}
+
+// Redis's isWatchedKeyExpired: a watched key whose deadline has passed counts as touched.
+// The lookup deletes it, and the deletion touches every watch on it.
+void expire_watched_keys(CommandContext& exec) {
+    for (const auto& [db, key] : exec.client.tx.watched) {
+        const std::uint64_t h = hash_bytes(key);
+        exec.keyspace(h, db).find(key, h, exec.expiry_clock_ms);
+    }
+}
+
+}  // namespace
+
+void execute_transaction(CommandContext& exec) {
+    ServerState& server = exec.server;
+    const Transaction& tx = exec.client.tx;
+    AppendLog* const log = server.aof;
+    std::vector<LoggedCommand> written;
+    bool wakes_waiters = false;
+    {
+        ShardLocks locks(server.store);
+        lock_transaction_shards(server.store, tx, locks);
+        expire_watched_keys(exec);
+        if (tx.watch && tx.watch->touched.load(std::memory_order_relaxed)) {
+            exec.out.null_array();
+            return;
+        }
+        const bool logging = log && log->logging() && (tx.flags & kWrite);
+        if (logging && log->rewriting()) snapshot_before_write(*log, locks);
+        exec.out.array(tx.queued.size());
+        std::vector<std::size_t> positions;
+        for (const QueuedCommand& q : tx.queued) {
+            const std::vector<std::string_view> args(q.args.begin(), q.args.end());
+            CommandContext ctx{.args = args, .out = exec.out, .store = server.store, .server = server,
+                               .client = exec.client, .now_ms = exec.now_ms, .spec = q.spec,
+                               .expiry_clock_ms = exec.expiry_clock_ms};
+            ctx.may_block = false;  // a blocking command answers its timeout reply at once
+            ctx.transaction_log = &written;
+            key_positions(*q.spec, args, positions);
+            set_first_key_hash(ctx, positions);
+            wakes_waiters |= run_locked(server, ctx, positions, logging && (q.spec->flags & kWrite));
+            if (ctx.would_block) reply_timeout(exec.out, ctx.timeout_reply);
+        }
+        if (logging && !written.empty())
+            exec.client.aof_offset.store(log->append_transaction(written), std::memory_order_relaxed);
+    }
+    if (wakes_waiters) serve_ready_keys(server);
 }
 
 // --- CommandContext: key access on shards the dispatcher already locked -----------------

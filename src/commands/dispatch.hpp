@@ -45,6 +45,15 @@ struct ExecResult {
 ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
                         resp::ReplyWriter& out, const ExecOptions& options);
 
+// EXEC's core, called by its handler once the queue may run: with the shards of every queued
+// command's keys and of every watched key locked, replies the null array if a watched key was
+// touched, else runs the queue and replies the array of its replies; the writes are logged
+// as one MULTI/EXEC block.
+void execute_transaction(CommandContext& exec);
+// Leaves MULTI (dropping the queue) and unwatches every key: after EXEC and DISCARD, on RESET,
+// and when the connection closes. Locks shards: never call it with shard locks held.
+void end_transaction(ServerState& server, ClientSession& client);
+
 // The argument positions of a command's keys, from its key range or its key finder.
 void key_positions(const CommandSpec& spec, std::span<const std::string_view> args,
                    std::vector<std::size_t>& positions);

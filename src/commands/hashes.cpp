@@ -52,6 +52,7 @@ void hsetnx_command(CommandContext& c) {
     if (!h) return;
     if (h->fields().find(c.arg(2))) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     h->set(c.arg(2), c.arg(3));
@@ -83,6 +84,7 @@ void hdel_command(CommandContext& c) {
     Entry* e = c.find(c.arg(1));
     if (!e) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     auto* h = typed_or_reply<HashValue>(c, e);
@@ -90,6 +92,7 @@ void hdel_command(CommandContext& c) {
     std::int64_t deleted = 0;
     for (std::size_t i = 2; i < c.argc() && h->size() > 0; ++i) deleted += h->fields().erase(c.arg(i));
     c.out.integer(deleted);
+    if (deleted == 0) c.log_nothing();
     drop_if_empty(c, c.arg(1), *h);
 }
 

@@ -28,6 +28,7 @@ void del_command(CommandContext& c) {
     for (std::size_t i = 1; i < c.argc(); ++i)
         if (c.peek(c.arg(i)) && c.erase(c.arg(i))) ++deleted;
     c.out.integer(deleted);
+    if (deleted == 0) c.log_nothing();
 }
 
 void exists_command(CommandContext& c) {
@@ -150,10 +151,12 @@ void rename_generic(CommandContext& c, bool nx) {
     if (src == dst) {
         if (nx) c.out.integer(0);
         else c.out.ok();
+        c.log_nothing();
         return;
     }
     if (nx && c.find(dst)) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     // The value moves with its access history (Redis moves the object itself).
@@ -198,12 +201,9 @@ void copy_command(CommandContext& c) {
         return;
     }
     Entry* e = c.find_read(src);  // a read of the source, counted as Redis does
-    if (!e) {
+    if (!e || (c.find_in(dst, dst_db) && !replace)) {
         c.out.integer(0);
-        return;
-    }
-    if (c.find_in(dst, dst_db) && !replace) {
-        c.out.integer(0);
+        c.log_nothing();
         return;
     }
     Value copy = e->value;
@@ -321,6 +321,7 @@ void persist_command(CommandContext& c) {
     Entry* e = c.find(c.arg(1));
     if (!e || e->expire_at_ms == 0) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     c.set_expire(c.arg(1), *e, 0);

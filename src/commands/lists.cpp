@@ -98,6 +98,7 @@ void push_generic(CommandContext& c, End end, bool only_existing) {
         l = list_for_write(c, key, replied);
         if (!l) {
             if (!replied) c.out.integer(0);
+            c.log_nothing();
             return;
         }
     } else {
@@ -134,6 +135,7 @@ void pop_generic(CommandContext& c, End end) {
         // With a count the "nothing" reply is a null array (RESP3: both are `_`).
         if (has_count) c.out.null_array();
         else c.out.null();
+        c.log_nothing();
         return;
     }
     if (has_count) reply_and_pop_many(c, *l, end, count);
@@ -234,10 +236,12 @@ void lrem_command(CommandContext& c) {
     if (replied) return;
     if (!l) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     const std::size_t removed = l->remove(c.arg(3), count);
     c.out.integer(static_cast<std::int64_t>(removed));
+    if (removed == 0) c.log_nothing();
     drop_if_empty(c, c.arg(1), *l);
 }
 
@@ -267,6 +271,7 @@ void linsert_command(CommandContext& c) {
     if (replied) return;
     if (!l) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     const ListNeedle pivot(c.arg(3));
@@ -277,6 +282,7 @@ void linsert_command(CommandContext& c) {
         return;
     }
     c.out.integer(-1);
+    c.log_nothing();
 }
 
 // --- LPOS ------------------------------------------------------------------------------------
@@ -362,6 +368,7 @@ void move_element(CommandContext& c, std::string_view source, std::string_view d
     if (replied) return;
     if (!src) {
         c.out.null();
+        c.log_nothing();
         return;
     }
     // Redis checks the destination's type before taking anything from the source.
@@ -477,7 +484,7 @@ void blpop_command(CommandContext& c) { blocking_pop_generic(c, End::head); }
 void brpop_command(CommandContext& c) { blocking_pop_generic(c, End::tail); }
 
 // BLMOVE/BRPOPLPUSH. Redis 7.0 answers a timeout with a null array (*-1), not a null bulk
-// string, for these two as well.
+// string, for these two as well; inside MULTI, where they cannot block, a null bulk.
 void blocking_move(CommandContext& c, std::string_view timeout, End from, End to) {
     std::int64_t deadline = 0;
     if (!timeout_arg_or_reply(c, timeout, deadline)) return;
@@ -485,7 +492,7 @@ void blocking_move(CommandContext& c, std::string_view timeout, End from, End to
     ListValue* src = list_for_write(c, c.arg(1), replied);
     if (replied) return;
     if (!src) {
-        c.block_on(c.args.subspan(1, 1), deadline, TimeoutReply::null_array);
+        c.block_on(c.args.subspan(1, 1), deadline, TimeoutReply::null_array, TimeoutReply::null_bulk);
         return;
     }
     const std::size_t mark = c.out.buffer().size();

@@ -81,6 +81,8 @@ public:
     // Clients waiting in BLPOP & co. Write commands look for keys to serve only when this is
     // non-zero, so the common case costs one relaxed load.
     std::atomic<std::int64_t> blocked_clients{0};
+    // Clients with WATCHed keys: writes touch watched keys only when this is non-zero.
+    std::atomic<std::int64_t> watching_clients{0};
     // The AOF (src/persistence/); set before clients run, null only in unit tests.
     AppendLog* aof = nullptr;
     // While the AOF loads, commands without the loading flag get -LOADING.

@@ -56,6 +56,7 @@ void sadd_command(CommandContext& c) {
     std::int64_t added = 0;
     for (std::size_t i = 2; i < c.argc(); ++i) added += s->add(c.arg(i));
     c.out.integer(added);
+    if (added == 0) c.log_nothing();
 }
 
 void srem_command(CommandContext& c) {
@@ -65,6 +66,7 @@ void srem_command(CommandContext& c) {
     std::int64_t removed = 0;
     for (std::size_t i = 2; s && i < c.argc() && !s->empty(); ++i) removed += s->remove(c.arg(i));
     c.out.integer(removed);
+    if (removed == 0) c.log_nothing();
     if (s) drop_if_empty(c, c.arg(1), *s);
 }
 
@@ -94,6 +96,7 @@ void smove_command(CommandContext& c) {
     Entry* dst_entry = c.find(dst_key);
     if (!src_entry) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     SetValue* src = typed_or_reply<SetValue>(c, src_entry);
@@ -102,10 +105,12 @@ void smove_command(CommandContext& c) {
     if (dst_entry && !dst) return;
     if (src == dst) {
         c.out.integer(src->contains(member) ? 1 : 0);
+        c.log_nothing();
         return;
     }
     if (!src->remove(member)) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     drop_if_empty(c, src_key, *src);

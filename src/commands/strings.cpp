@@ -146,6 +146,7 @@ void set_command(CommandContext& c) {
 void setnx_command(CommandContext& c) {
     if (c.find(c.arg(1))) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     c.overwrite(c.arg(1), StringValue::from_bytes(c.arg(2)));
@@ -168,7 +169,11 @@ void getset_command(CommandContext& c) {
 
 void getdel_command(CommandContext& c) {
     Entry* e = c.find_read(c.arg(1));
-    if (!reply_string_value(c, e) || !e) return;
+    if (!reply_string_value(c, e)) return;
+    if (!e) {
+        c.log_nothing();
+        return;
+    }
     c.erase(c.arg(1));
 }
 
@@ -237,6 +242,7 @@ void msetnx_command(CommandContext& c) {
     for (std::size_t i = 1; i < c.argc(); i += 2) {
         if (c.find(c.arg(i))) {
             c.out.integer(0);
+            c.log_nothing();
             return;
         }
     }

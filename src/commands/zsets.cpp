@@ -282,6 +282,7 @@ void zadd_generic(CommandContext& c, std::size_t first_pair, const ZAddFlags& f)
     } else {
         c.out.integer(f.ch ? added + updated : added);
     }
+    if (added + updated == 0) c.log_nothing();
 }
 
 void zadd_command(CommandContext& c) {
@@ -540,6 +541,7 @@ void zrem_command(CommandContext& c) {
     std::int64_t removed = 0;
     for (std::size_t i = 2; z && i < c.argc() && !z->empty(); ++i) removed += z->erase(c.arg(i));
     c.out.integer(removed);
+    if (removed == 0) c.log_nothing();
     if (z) drop_if_empty(c, c.arg(1), *z);
 }
 
@@ -549,16 +551,13 @@ void zremrangebyrank_command(CommandContext& c) {
     bool replied = false;
     ZSetValue* z = zset_for_write(c, c.arg(1), replied);
     if (replied) return;
-    if (!z) {
-        c.out.integer(0);
-        return;
-    }
-    const auto len = static_cast<std::int64_t>(z->size());
+    const auto len = z ? static_cast<std::int64_t>(z->size()) : 0;
     if (start < 0) start += len;
     if (end < 0) end += len;
     if (start < 0) start = 0;
-    if (start > end || start >= len) {
+    if (!z || start > end || start >= len) {
         c.out.integer(0);
+        c.log_nothing();
         return;
     }
     if (end >= len) end = len - 1;
@@ -572,11 +571,12 @@ void remove_range(CommandContext& c, const Range& r) {
     bool replied = false;
     ZSetValue* z = zset_for_write(c, c.arg(1), replied);
     if (replied) return;
-    if (!z) {
-        c.out.integer(0);
+    const std::size_t removed = z ? z->erase_range(r) : 0;
+    c.out.integer(static_cast<std::int64_t>(removed));
+    if (removed == 0) {
+        c.log_nothing();
         return;
     }
-    c.out.integer(static_cast<std::int64_t>(z->erase_range(r)));
     drop_if_empty(c, c.arg(1), *z);
 }
 
@@ -659,6 +659,7 @@ void zpop_generic(CommandContext& c, PopEnd end) {
     if (replied) return;
     if (!z || count == 0) {
         c.out.array(0);
+        c.log_nothing();
         return;
     }
     const bool nested = c.argc() == 3 && c.out.protocol() >= 3;

@@ -132,15 +132,44 @@ Aof::~Aof() { shutdown(); }
 std::uint64_t Aof::append(int db, std::span<const std::string_view> args) {
     std::lock_guard lock(append_mutex_);
     const std::size_t before = buffer_.size();
-    if (db != selected_db_) {
-        char buf[24];
-        append_resp_command(buffer_, {"SELECT", format_int64(db, buf)});
-        selected_db_ = db;
+    append_locked(db, args);
+    return finish_append(before);
+}
+
+std::uint64_t Aof::append_transaction(std::span<const LoggedCommand> commands) {
+    std::lock_guard lock(append_mutex_);
+    const std::size_t before = buffer_.size();
+    // As Redis: a lone write is logged alone; the SELECT for the first one goes before MULTI.
+    const bool wrap = commands.size() > 1;
+    std::vector<std::string_view> args;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        args.assign(commands[i].args.begin(), commands[i].args.end());
+        if (i == 0 && wrap) {
+            select_locked(commands[i].db);
+            append_resp_command(buffer_, {"MULTI"});
+        }
+        append_locked(commands[i].db, args);
     }
+    if (wrap) append_resp_command(buffer_, {"EXEC"});
+    return finish_append(before);
+}
+
+void Aof::select_locked(int db) {
+    if (db == selected_db_) return;
+    char buf[24];
+    append_resp_command(buffer_, {"SELECT", format_int64(db, buf)});
+    selected_db_ = db;
+}
+
+void Aof::append_locked(int db, std::span<const std::string_view> args) {
+    select_locked(db);
     append_resp_command(buffer_, args);
-    appended_ += buffer_.size() - before;
+}
+
+std::uint64_t Aof::finish_append(std::size_t buffer_size_before) {
+    appended_ += buffer_.size() - buffer_size_before;
     appended_total_.store(appended_, std::memory_order_relaxed);
-    if (before == 0) writer_cv_.notify_one();
+    if (buffer_size_before == 0) writer_cv_.notify_one();
     return appended_;
 }
 

@@ -63,6 +63,7 @@ public:
     // AppendLog
     bool logging() const override { return logging_.load(std::memory_order_relaxed); }
     std::uint64_t append(int db, std::span<const std::string_view> args) override;
+    std::uint64_t append_transaction(std::span<const LoggedCommand> commands) override;
     bool rewriting() const override { return rewriting_.load(std::memory_order_relaxed); }
     void snapshot_before_write(std::span<const std::size_t> shard_indices) override;
     RewriteStart start_rewrite() override;
@@ -106,6 +107,11 @@ private:
     Result<void> open_fresh_set();
     Result<void> load_files(const AofManifest& manifest);
     void switch_to(std::shared_ptr<File> file);  // append mutex held by the caller
+    // The append side's pieces, append mutex held: a SELECT when the db changes, one command,
+    // and the bookkeeping after (offset, waking the writer).
+    void select_locked(int db);
+    void append_locked(int db, std::span<const std::string_view> args);
+    std::uint64_t finish_append(std::size_t buffer_size_before);
 
     // Rewrite.
     void rewrite_main(bool turning_on);

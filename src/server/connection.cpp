@@ -163,6 +163,7 @@ asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, Cli
 }
 
 void finish_connection(ServerState& state, ClientSession& session, tcp::socket& socket) {
+    end_transaction(state, session);  // its WATCHes live in the keyspaces
     std::error_code ignored;
     state.clients.remove(session.id);
     socket.close(ignored);

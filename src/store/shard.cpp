@@ -135,6 +135,13 @@ std::size_t Keyspace::expire_due(std::int64_t now_ms, std::size_t max_keys, bool
 }
 
 void Keyspace::clear() {
+    // FLUSHDB/FLUSHALL touch the watched keys that existed (Redis's touchAllWatchedKeysInDb).
+    if (!watchers_.empty()) {
+        watchers_.for_each([&](std::string_view key, const WatcherList& flags) {
+            if (!dict_.find(key)) return;
+            for (const auto& flag : flags) flag->touched.store(true, std::memory_order_relaxed);
+        });
+    }
     dict_.clear();
     heap_.clear();
     heap_.shrink_to_fit();
@@ -150,6 +157,25 @@ void Keyspace::remove_waiter(std::string_view key, const BlockedClient* client) 
     if (!queue) return;
     std::erase_if(*queue, [client](const auto& w) { return w.get() == client; });
     if (queue->empty()) waiters_.erase(key);
+}
+
+void Keyspace::add_watcher(std::string_view key, std::shared_ptr<WatchFlag> flag) {
+    WatcherList& list = *watchers_.try_emplace(key).first;
+    for (const auto& f : list)
+        if (f == flag) return;
+    list.push_back(std::move(flag));
+}
+
+void Keyspace::remove_watcher(std::string_view key, const WatchFlag* flag) {
+    WatcherList* list = watchers_.find(key);
+    if (!list) return;
+    std::erase_if(*list, [flag](const auto& f) { return f.get() == flag; });
+    if (list->empty()) watchers_.erase(key);
+}
+
+void Keyspace::touch_watched_slow(std::string_view key) {
+    if (WatcherList* list = watchers_.find(key))
+        for (const auto& flag : *list) flag->touched.store(true, std::memory_order_relaxed);
 }
 
 }  // namespace corokv

@@ -2,6 +2,7 @@
 // expiry min-heap. Keys map to shards by hash, so most commands lock exactly one shard.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -26,6 +27,12 @@ struct ShardStats {
     std::uint64_t expired_keys = 0;
     std::uint64_t expired_stale_entries = 0;  // heap entries skipped: TTL changed or key gone
     std::uint64_t evicted_keys = 0;
+};
+
+// One client's WATCH: set when any key it watches is written, expires, is evicted or flushed
+// (Redis's CLIENT_DIRTY_CAS), read by its EXEC.
+struct WatchFlag {
+    std::atomic<bool> touched{false};
 };
 
 // Told about keys the store deletes on its own (expiry, eviction), while the shard is
@@ -85,6 +92,16 @@ public:
     void remove_waiter(std::string_view key, const BlockedClient* client);
     WaiterQueue* waiters(std::string_view key) { return waiters_.empty() ? nullptr : waiters_.find(key); }
 
+    // Clients WATCHing keys of this keyspace (Redis's db->watched_keys), guarded by the shard
+    // mutex. Every write of a watched key, and its expiry, eviction or flush, sets their flags.
+    using WatcherList = std::vector<std::shared_ptr<WatchFlag>>;
+    void add_watcher(std::string_view key, std::shared_ptr<WatchFlag> flag);
+    void remove_watcher(std::string_view key, const WatchFlag* flag);
+    void touch_watched(std::string_view key) {
+        if (!watchers_.empty()) touch_watched_slow(key);
+    }
+    std::size_t watched_keys() const { return watchers_.size(); }
+
 private:
     struct Deadline {
         std::int64_t when_ms;
@@ -94,15 +111,19 @@ private:
     void push_deadline(std::string_view key, std::int64_t when_ms);
     void rebuild_heap();  // drops stale entries
     void delete_expired(std::string_view key, std::uint64_t hash);
+    // The store deleted a key on its own: the AOF logs it, its watchers see it touched.
     void tell_observer(std::string_view key) {
+        touch_watched(key);
         if (observer_ && *observer_) (*observer_)->key_deleted(db_, key);
     }
+    void touch_watched_slow(std::string_view key);
 
     Dict<Entry> dict_;
     std::vector<Deadline> heap_;  // min-heap on when_ms; may hold stale entries
     std::size_t expires_ = 0;     // keys with a deadline (INFO keyspace "expires=")
     std::int64_t avg_ttl_ms_ = 0;
     Dict<WaiterQueue> waiters_;   // only keys that have at least one waiter
+    Dict<WatcherList> watchers_;  // only keys that have at least one watcher
     ShardStats* stats_;
     KeyDeletionObserver* const* observer_;  // the store's (set once before clients run), or null
     int db_;

@@ -9,6 +9,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pylib.aofload import wait_loaded  # noqa: E402
 from pylib.servers import RawClient, encode_command, start_corokv  # noqa: E402
 
 
@@ -57,6 +58,7 @@ class AutoRewriteTest(unittest.TestCase):
             server.stop()
         again = start_corokv("--dir", workdir, "--appendonly", "yes")
         try:
+            wait_loaded(again.port)  # ready means serving; under ASAN the load takes a while
             c = RawClient(again.port, timeout=10)
             self.assertEqual(c.call("DBSIZE"), b":101\r\n")
             self.assertEqual(c.call("GET", "k42"), b"$100\r\n" + b"x" * 100 + b"\r\n")

@@ -56,6 +56,26 @@ public:
     ClientSession client;
 };
 
+// A second client of the same server, as another connection would be: its own session (db,
+// protocol, transaction, watches).
+struct OtherClient {
+    explicit OtherClient(Harness& h) : h(h), session(2, "127.0.0.1:40001", "127.0.0.1:6379", 8, unix_time_ms()) {
+        session.authenticated = true;
+    }
+    std::string run(std::initializer_list<std::string_view> args) {
+        std::string reply;
+        run_blocking(std::vector<std::string_view>(args), reply);
+        return reply;
+    }
+    // Returns the registration when the command blocked (BLPOP on an empty list).
+    std::shared_ptr<BlockedClient> run_blocking(std::vector<std::string_view> args, std::string& reply) {
+        resp::ReplyWriter out(reply, session.proto);
+        return execute(h.state, session, args, out);
+    }
+    Harness& h;
+    ClientSession session;
+};
+
 // Reply builders so expectations read like Redis replies.
 inline std::string ok() { return "+OK\r\n"; }
 inline std::string nil() { return "$-1\r\n"; }

@@ -32,6 +32,16 @@ public:
         lines.push_back(line);
         return lines.size();
     }
+    std::uint64_t append_transaction(std::span<const LoggedCommand> commands) override {
+        const bool wrap = commands.size() > 1;
+        if (wrap) lines.push_back("MULTI");
+        for (const LoggedCommand& c : commands) {
+            const std::vector<std::string_view> args(c.args.begin(), c.args.end());
+            append(c.db, args);
+        }
+        if (wrap) lines.push_back("EXEC");
+        return lines.size();
+    }
     bool rewriting() const override { return false; }
     void snapshot_before_write(std::span<const std::size_t>) override {}
     RewriteStart start_rewrite() override { return RewriteStart::started; }
@@ -126,6 +136,13 @@ TEST_CASE("aof: writes are logged as sent, in the client's db, errors and no-ops
     CHECK(h.logged({"LPUSH", "k", "x"}).empty());  // WRONGTYPE: nothing changed
     CHECK(h.logged({"SET", "k", "v", "EX", "0"}).empty());
     CHECK(h.logged({"SET", "k", "w", "NX"}).empty());
+    for (auto no_op : {std::vector<std::string_view>{"DEL", "missing"}, {"PERSIST", "k"}, {"LPOP", "missing"},
+                       {"SREM", "missing", "m"}, {"HDEL", "missing", "f"}, {"ZREM", "missing", "m"},
+                       {"LREM", "missing", "0", "x"}, {"GETDEL", "missing"}, {"SETNX", "k", "x"}}) {
+        h.log.lines.clear();
+        h.run(no_op);
+        CHECK_MESSAGE(h.log.lines.empty(), no_op[0]);
+    }
     h.run({"SELECT", "3"});
     CHECK(h.logged({"MSET", "a", "1", "b", "2"}) == Lines{"3:MSET a 1 b 2"});
 }
@@ -182,6 +199,33 @@ TEST_CASE("aof: LMPOP and ZMPOP are logged as the pop they did, and not at all w
     CHECK(h.logged({"ZMPOP", "1", "z", "MAX"}) == Lines{"0:ZPOPMAX z 1"});
     CHECK(h.logged({"ZMPOP", "1", "none", "MIN"}).empty());
     CHECK(h.logged({"GETEX", "none", "EX", "100"}).empty());
+}
+
+TEST_CASE("aof: EXEC logs its writes as one MULTI/EXEC block, a lone write alone, reads not at all") {
+    LoggedHarness h;
+    h.run({"MULTI"});
+    h.run({"SET", "a", "1"});
+    h.run({"GET", "a"});
+    h.run({"SELECT", "2"});
+    h.run({"INCR", "b"});
+    h.run({"EXPIRE", "b", "100"});
+    h.log.lines.clear();
+    h.run({"EXEC"});
+    REQUIRE(h.log.lines.size() == 5);
+    CHECK(h.log.lines[0] == "MULTI");
+    CHECK(h.log.lines[1] == "0:SET a 1");
+    CHECK(h.log.lines[2] == "2:INCR b");
+    CHECK(h.log.lines[3].rfind("2:PEXPIREAT b ", 0) == 0);  // the effect, as outside MULTI
+    CHECK(h.log.lines[4] == "EXEC");
+
+    h.run({"MULTI"});
+    h.run({"SET", "c", "1"});
+    h.run({"LPUSH", "c", "x"});  // fails: not logged
+    CHECK(h.logged({"EXEC"}) == Lines{"2:SET c 1"});
+
+    h.run({"MULTI"});
+    h.run({"GET", "c"});
+    CHECK(h.logged({"EXEC"}).empty());
 }
 
 TEST_CASE("aof: a blocking command that blocks logs nothing until it is served") {

@@ -13,19 +13,6 @@ using namespace corokv::test;
 
 namespace {
 
-// A second client of the same server, as another connection would be.
-struct OtherClient {
-    explicit OtherClient(Harness& h) : h(h), session(2, "127.0.0.1:40001", "127.0.0.1:6379", 8, unix_time_ms()) {
-        session.authenticated = true;
-    }
-    std::shared_ptr<BlockedClient> run_blocking(std::vector<std::string_view> args, std::string& reply) {
-        resp::ReplyWriter out(reply, session.proto);
-        return execute(h.state, session, args, out);
-    }
-    Harness& h;
-    ClientSession session;
-};
-
 BlockedClient::State state_of(BlockedClient& bc) {
     std::lock_guard lock(bc.mutex);
     return bc.state;
