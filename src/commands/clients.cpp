@@ -40,7 +40,7 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     const std::int64_t idle = (now_ms - last_active_ms.load()) / 1000;
     const std::size_t qbuf = query_buffer_bytes.load();
     const std::size_t qcap = query_buffer_capacity.load();
-    const std::size_t omem = output_buffer_bytes.load();
+    const std::size_t omem = output_buffer_bytes.load() + push_backlog.load(std::memory_order_relaxed);
     std::string line;
     line.reserve(256);
     line += "id=" + std::to_string(id);
@@ -52,12 +52,18 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     line += " idle=" + std::to_string(idle);
     const int multi = multi_shown.load(std::memory_order_relaxed);
     std::string flags;
+    if (sub_shown.load(std::memory_order_relaxed) + psub_shown.load(std::memory_order_relaxed) +
+            ssub_shown.load(std::memory_order_relaxed) > 0)
+        flags += 'P';
     if (multi >= 0) flags += 'x';
     if (blocked.load(std::memory_order_relaxed)) flags += 'b';
     if (flags.empty()) flags = "N";
     line += " flags=" + flags;
     line += " db=" + std::to_string(db_shown.load());
-    line += " sub=0 psub=0 ssub=0 multi=" + std::to_string(multi);
+    line += " sub=" + std::to_string(sub_shown.load(std::memory_order_relaxed));
+    line += " psub=" + std::to_string(psub_shown.load(std::memory_order_relaxed));
+    line += " ssub=" + std::to_string(ssub_shown.load(std::memory_order_relaxed));
+    line += " multi=" + std::to_string(multi);
     line += " qbuf=" + std::to_string(qbuf);
     line += " qbuf-free=" + std::to_string(qcap > qbuf ? qcap - qbuf : 0);
     line += " argv-mem=0 multi-mem=0";

@@ -20,6 +20,17 @@ struct WatchFlag;  // store/shard.hpp
 
 // MULTI's queue and WATCH's keys (Redis's mstate and watched_keys). Owned by the
 // connection's thread; the flag is shared with the keyspaces that hold the watched keys.
+// A pub/sub message encoded once as a RESP2 array and shared by every subscriber; a RESP3
+// subscriber gets it with '>' in place of the leading '*'.
+using PushFrame = std::shared_ptr<const std::string>;
+
+// The channels, patterns and shard channels a client listens to (owned by its thread).
+struct Subscriptions {
+    std::vector<std::string> names[3];  // by SubscriptionKind (commands/pubsub.hpp)
+    std::size_t classic() const { return names[0].size() + names[1].size(); }
+    bool any() const { return classic() + names[2].size() > 0; }
+};
+
 struct QueuedCommand {
     const CommandSpec* spec;  // looked up (and arity-checked) when queued
     std::vector<std::string> args;
@@ -59,6 +70,16 @@ public:
     std::atomic<std::size_t> output_buffer_bytes{0};
     std::atomic<bool> blocked{false};  // waiting in BLPOP & co. (CLIENT LIST flags=b)
     Transaction tx;
+    Subscriptions subscriptions;
+    std::atomic<int> sub_shown{0}, psub_shown{0}, ssub_shown{0};  // CLIENT LIST sub= psub= ssub=
+    // Set by the server layer: queues a pub/sub frame on this client's connection, from any
+    // thread. Unset (unit tests): frames are dropped.
+    std::function<void(const PushFrame&)> deliver;
+    // Pub/sub bytes handed to deliver and not yet written to the socket (client-output-buffer-
+    // limit pubsub), and since when they exceed the soft limit (0 = not above it).
+    std::atomic<std::uint64_t> push_backlog{0};
+    std::atomic<std::int64_t> soft_limit_since_ms{0};
+    std::atomic<bool> output_limit_reached{false};
     std::atomic<int> multi_shown{-1};  // queued commands in MULTI, or -1 (CLIENT LIST multi=)
     // The AOF offset just past this client's last logged write: with appendfsync always its
     // replies wait until the log is synced that far. Set by whichever thread ran the command

@@ -42,6 +42,9 @@ enum CommandFlag : std::uint32_t {
     // corokv-specific: runs at once inside MULTI instead of being queued (EXEC, DISCARD,
     // MULTI, WATCH, QUIT, RESET: the list in Redis's processCommand).
     kTxControl = 1u << 21,
+    // corokv-specific: allowed while a RESP2 connection is subscribed ((P|S)SUBSCRIBE,
+    // (P|S)UNSUBSCRIBE, PING, QUIT, RESET).
+    kSubscribedOk = 1u << 22,
 };
 
 // Where the keys are in the argument list, Redis's legacy (first, last, step) triple:

@@ -8,7 +8,7 @@ const std::vector<const CommandSpec*>& all_commands() {
         for (auto family : {connection_commands(), server_commands(), string_commands(),
                             hash_commands(), key_commands(), list_commands(), set_commands(),
                             zset_commands(), sort_commands(), memory_commands(), persistence_commands(),
-                            transaction_commands()})
+                            transaction_commands(), pubsub_commands()})
             for (const CommandSpec& spec : family) v.push_back(&spec);
         return v;
     }();
@@ -43,6 +43,7 @@ std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
     if (spec.group == "sorted-set") out.push_back("@sortedset");
     if (spec.group == "connection") out.push_back("@connection");
     if (spec.group == "transactions") out.push_back("@transaction");
+    if (spec.group == "pubsub") out.push_back("@pubsub");
     if (spec.flags & kAdmin) {
         out.push_back("@admin");
         out.push_back("@dangerous");

@@ -20,6 +20,13 @@ void ping_command(CommandContext& c) {
         reply_wrong_arity(c.out, "ping");
         return;
     }
+    // A subscribed RESP2 connection can only read arrays: ["pong", <arg or "">].
+    if (c.client.subscriptions.any() && c.out.protocol() == 2) {
+        c.out.array(2);
+        c.out.bulk("pong");
+        c.out.bulk(c.argc() == 2 ? c.arg(1) : "");
+        return;
+    }
     if (c.argc() == 2) c.out.bulk(c.arg(1));
     else c.out.simple("PONG");
 }
@@ -35,6 +42,7 @@ void quit_command(CommandContext& c) {
 // (CLIENT NO-EVICT stays, as in Redis 7.0).
 void reset_command(CommandContext& c) {
     end_transaction(c.server, c.client);
+    unsubscribe_all(c.server.pubsub, c.client);
     c.client.select_db(0);
     c.client.proto = 2;
     c.out.set_protocol(2);
@@ -287,12 +295,12 @@ const CommandSpec kClientSubcommands[] = {
 };
 
 const CommandSpec kConnectionCommands[] = {
-    {"ping", -1, kFast, {}, ping_command, "connection", "1.0.0", "Ping the server", "O(1)"},
+    {"ping", -1, kFast | kSubscribedOk, {}, ping_command, "connection", "1.0.0", "Ping the server", "O(1)"},
     {"echo", 2, kLoading | kStale | kFast, {}, echo_command, "connection", "1.0.0",
      "Echo the given string", "O(1)"},
-    {"quit", -1, kConn | kFast | kNoAuth | kAllowBusy | kTxControl, {}, quit_command, "connection", "1.0.0",
+    {"quit", -1, kConn | kFast | kNoAuth | kAllowBusy | kTxControl | kSubscribedOk, {}, quit_command, "connection", "1.0.0",
      "Close the connection", "O(1)"},
-    {"reset", 1, kConn | kFast | kNoAuth | kAllowBusy | kTxControl, {}, reset_command, "connection", "6.2.0",
+    {"reset", 1, kConn | kFast | kNoAuth | kAllowBusy | kTxControl | kSubscribedOk, {}, reset_command, "connection", "6.2.0",
      "Reset the connection", "O(1)"},
     {"select", 2, kLoading | kStale | kFast, {}, select_command, "connection", "2.0.0",
      "Change the selected database for the current connection", "O(1)"},

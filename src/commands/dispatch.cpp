@@ -261,6 +261,12 @@ const CommandSpec* admit(ServerState& server, ClientSession& client, std::span<c
     }
     client.last_command.store(spec, std::memory_order_relaxed);
     client.last_parent_command.store(parent, std::memory_order_relaxed);
+    if (client.proto == 2 && !(spec->flags & kSubscribedOk) && client.subscriptions.any()) {
+        std::string name = parent ? std::string(parent->name) + "|" + std::string(spec->name) : std::string(spec->name);
+        out.error("ERR Can't execute '" + name +
+                  "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+        return nullptr;
+    }
     const Transaction& tx = client.tx;
     if (tx.active && (spec->flags & kNoMulti)) {
         out.error("ERR Command not allowed inside a transaction");

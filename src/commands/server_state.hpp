@@ -9,6 +9,7 @@
 
 #include "commands/append_log.hpp"
 #include "commands/clients.hpp"
+#include "commands/pubsub.hpp"
 #include "config/config.hpp"
 #include "store/eviction.hpp"
 #include "store/store.hpp"
@@ -85,6 +86,7 @@ public:
     std::atomic<std::int64_t> watching_clients{0};
     // The AOF (src/persistence/); set before clients run, null only in unit tests.
     AppendLog* aof = nullptr;
+    PubSub pubsub;
     // While the AOF loads, commands without the loading flag get -LOADING.
     LoadingProgress loading;
 

@@ -126,6 +126,58 @@ Result<std::uint64_t> parse_maxmemory(std::string_view s) {
     return value * u->second;
 }
 
+// "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60": any number of
+// <class> <hard> <soft> <soft seconds> groups; all are checked before any is applied.
+Param output_buffer_limit_param() {
+    static constexpr std::string_view kClassNames[] = {"normal", "slave", "pubsub"};
+    return Param{
+        "client-output-buffer-limit", true,
+        [](const Config& c) {
+            std::string out;
+            for (std::size_t i = 0; i < 3; ++i) {
+                const OutputBufferLimit& l = c.output_buffer_limits[i];
+                if (i) out += ' ';
+                out += std::string(kClassNames[i]) + " " + std::to_string(l.hard.load()) + " " +
+                       std::to_string(l.soft.load()) + " " + std::to_string(l.soft_seconds.load());
+            }
+            return out;
+        },
+        [](Config& c, std::string_view v) -> Result<void> {
+            std::vector<std::string> words;
+            std::istringstream in{std::string(v)};
+            for (std::string w; in >> w;) words.push_back(w);
+            if (words.size() % 4 != 0) return fail("Wrong number of arguments in buffer limit configuration.");
+            struct Parsed {
+                std::size_t cls;
+                std::uint64_t hard, soft;
+                std::int64_t seconds;
+            };
+            std::vector<Parsed> parsed;
+            for (std::size_t i = 0; i < words.size(); i += 4) {
+                const std::string name = lower(words[i]);
+                std::size_t cls = 0;
+                if (name == "normal") cls = 0;
+                else if (name == "slave" || name == "replica") cls = 1;
+                else if (name == "pubsub") cls = 2;
+                else return fail("Invalid client class specified in buffer limit configuration.");
+                auto hard = parse_memory(words[i + 1]);
+                auto soft = parse_memory(words[i + 2]);
+                auto seconds = parse_int_in(words[i + 3], 0, INT64_MAX);
+                if (!hard || !soft || !seconds || hard.value() < 0 || soft.value() < 0)
+                    return fail("Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+                parsed.push_back({cls, static_cast<std::uint64_t>(hard.value()),
+                                  static_cast<std::uint64_t>(soft.value()), seconds.value()});
+            }
+            for (const Parsed& p : parsed) {
+                OutputBufferLimit& l = c.output_buffer_limits[p.cls];
+                l.hard = p.hard;
+                l.soft = p.soft;
+                l.soft_seconds = p.seconds;
+            }
+            return success();
+        }};
+}
+
 Param maxmemory_policy_param() {
     return Param{"maxmemory-policy", true,
                  [](const Config& c) { return std::string(eviction_policy_name(c.maxmemory_policy.load())); },
@@ -251,6 +303,7 @@ const std::vector<Param>& params() {
         atomic_int_param("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX),
         atomic_int_param("lfu-decay-time", &Config::lfu_decay_time, 0, INT32_MAX),
         fixed_param("save", ""),
+        output_buffer_limit_param(),
         atomic_bool_param("appendonly", &Config::appendonly),
         file_name_param("appendfilename", &Config::appendfilename),
         file_name_param("appenddirname", &Config::appenddirname),
@@ -306,6 +359,18 @@ Result<std::int64_t> parse_memory(std::string_view s) {
     if (!n || n.value() < 0) return fail(("argument must be a memory value"));
     if (n.value() > INT64_MAX / mul) return fail(("argument must be a memory value"));
     return n.value() * mul;
+}
+
+Config::Config() {
+    // Redis's defaults: normal clients unlimited, replicas 256mb/64mb/60, pubsub 32mb/8mb/60.
+    auto set_limit = [this](ClientClass cls, std::uint64_t hard, std::uint64_t soft, std::int64_t seconds) {
+        OutputBufferLimit& l = output_buffer_limits[static_cast<std::size_t>(cls)];
+        l.hard = hard;
+        l.soft = soft;
+        l.soft_seconds = seconds;
+    };
+    set_limit(ClientClass::replica, 256ULL << 20, 64ULL << 20, 60);
+    set_limit(ClientClass::pubsub, 32ULL << 20, 8ULL << 20, 60);
 }
 
 std::string Config::requirepass() const {

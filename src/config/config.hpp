@@ -27,6 +27,15 @@ using Result = outcome::std_result<T, Error, outcome::policy::terminate>;
 
 inline auto fail(std::string message) { return outcome::failure(Error{std::move(message)}); }
 
+// client-output-buffer-limit for one class of clients: a client whose pending output passes
+// `hard` bytes, or stays above `soft` for `soft_seconds`, is disconnected (0 = no limit).
+struct OutputBufferLimit {
+    std::atomic<std::uint64_t> hard{0};
+    std::atomic<std::uint64_t> soft{0};
+    std::atomic<std::int64_t> soft_seconds{0};
+};
+enum class ClientClass : std::uint8_t { normal, replica, pubsub };
+
 // appendfsync: when the AOF writer fsyncs.
 enum class AppendFsync : std::uint8_t { always, everysec, no };
 
@@ -64,6 +73,9 @@ public:
     std::atomic<bool> aof_rewrite_incremental_fsync{true};
     std::atomic<int> auto_aof_rewrite_percentage{100};
     std::atomic<std::int64_t> auto_aof_rewrite_min_size{64LL * 1024 * 1024};
+    // client-output-buffer-limit, by ClientClass (Redis's defaults).
+    OutputBufferLimit output_buffer_limits[3];
+    Config();
 
     std::string requirepass() const;
     void set_requirepass(std::string pw);

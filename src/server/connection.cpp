@@ -9,12 +9,15 @@
 #include <asio/write.hpp>
 
 #include <cstring>
+#include <deque>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "commands/blocking.hpp"
 #include "commands/dispatch.hpp"
+#include "commands/pubsub.hpp"
 #include "resp/parser.hpp"
 #include "resp/writer.hpp"
 #include "server/log.hpp"
@@ -148,15 +151,164 @@ asio::awaitable<void> wait_for_aof(tcp::socket& socket, ServerState& state, Clie
     if (waits) co_await timer->async_wait(use_tuple);
 }
 
+// Pub/sub messages for one connection. Other threads reach it only through
+// ClientSession::deliver, which posts to the connection's thread; everything here runs there.
+// Messages are written on their own while the connection waits for a request, and ahead of
+// the connection's replies otherwise, so a socket never has two writes in flight. Frames are
+// shared with every other subscriber and written in place (gathered), never copied.
+class Outbox : public std::enable_shared_from_this<Outbox> {
+public:
+    Outbox(std::shared_ptr<tcp::socket> socket, ClientSession& session, ServerState& state)
+        : socket_(std::move(socket)), session_(session), state_(state), idle_(socket_->get_executor()) {}
+
+    void push(const PushFrame& frame) {
+        if (failed_) return;
+        pending_.push_back(Queued{frame, session_.proto >= 3});
+        if (!writing_) flush();
+    }
+
+    // The connection's own write: after any message write in progress, with the messages
+    // that arrived meanwhile ahead of the replies. False if the connection failed.
+    asio::awaitable<bool> write(std::string& replies) {
+        while (writing_) {
+            reply_waiting_ = true;
+            idle_.expires_at(asio::steady_timer::time_point::max());
+            co_await idle_.async_wait(use_tuple);
+        }
+        reply_waiting_ = false;
+        if (failed_) co_return false;
+        if (pending_.empty()) {
+            writing_ = true;
+            auto [ec, written] = co_await asio::async_write(*socket_, asio::buffer(replies), use_tuple);
+            (void)written;
+            return_from_write(ec);
+            co_return !ec;
+        }
+        take_pending();
+        buffers_.push_back(asio::buffer(replies));
+        writing_ = true;
+        auto [ec, written] = co_await asio::async_write(*socket_, buffers_, use_tuple);
+        state_.stats.total_net_output_bytes.fetch_add(written - replies.size(), std::memory_order_relaxed);
+        written_frames();
+        return_from_write(ec);
+        co_return !ec;
+    }
+
+    // client-output-buffer-limit: drops what is queued and closes the socket, which ends
+    // the connection's coroutine (its pending read fails).
+    void close() {
+        failed_ = true;
+        pending_.clear();
+        std::error_code ignored;
+        socket_->close(ignored);
+    }
+
+private:
+    struct Queued {
+        PushFrame frame;
+        bool resp3;  // the frame is a RESP2 array: a RESP3 client gets '>' for its '*'
+    };
+
+    // Moves the pending frames in flight and lays out their buffers.
+    void take_pending() {
+        static constexpr char kArray[] = "*";
+        static constexpr char kPush[] = ">";
+        in_flight_.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+        pending_.clear();
+        buffers_.clear();
+        for (const Queued& q : in_flight_) {
+            buffers_.push_back(asio::buffer(q.resp3 ? kPush : kArray, 1));
+            buffers_.push_back(asio::buffer(q.frame->data() + 1, q.frame->size() - 1));
+        }
+    }
+
+    void flush() {
+        take_pending();
+        writing_ = true;
+        asio::async_write(*socket_, buffers_, [self = shared_from_this()](std::error_code ec, std::size_t n) {
+            self->state_.stats.total_net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+            self->written_frames();
+            self->return_from_write(ec);
+        });
+    }
+
+    // The frames in flight reached the socket (or never will): they leave the backlog.
+    void written_frames() {
+        std::uint64_t bytes = 0;
+        for (const Queued& q : in_flight_) bytes += q.frame->size();
+        session_.push_backlog.fetch_sub(bytes, std::memory_order_relaxed);
+        in_flight_.clear();
+    }
+
+    // After any write: a waiting reply goes next (and takes the messages queued since along),
+    // so a busy channel never starves the connection's replies; else queued messages go.
+    void return_from_write(std::error_code ec) {
+        writing_ = false;
+        if (ec) failed_ = true;
+        if (reply_waiting_ || ec) idle_.cancel();
+        else if (!pending_.empty()) flush();
+    }
+
+    std::shared_ptr<tcp::socket> socket_;
+    ClientSession& session_;
+    ServerState& state_;
+    asio::steady_timer idle_;  // wakes the connection's write when a message write ends
+    std::deque<Queued> pending_;
+    std::vector<Queued> in_flight_;
+    std::vector<asio::const_buffer> buffers_;
+    bool writing_ = false;
+    bool reply_waiting_ = false;
+    bool failed_ = false;
+};
+
+// Redis's checkClientOutputBufferLimits for the pubsub class: over the hard limit, or over
+// the soft limit for longer than its seconds.
+bool over_output_limit(ClientSession& session, const OutputBufferLimit& limit, std::uint64_t backlog) {
+    const std::uint64_t hard = limit.hard.load(std::memory_order_relaxed);
+    const std::uint64_t soft = limit.soft.load(std::memory_order_relaxed);
+    if (hard && backlog > hard) return true;
+    if (!soft || backlog <= soft) {
+        session.soft_limit_since_ms.store(0, std::memory_order_relaxed);
+        return false;
+    }
+    const std::int64_t now = unix_time_ms();
+    std::int64_t since = 0;
+    if (session.soft_limit_since_ms.compare_exchange_strong(since, now)) return false;
+    return now - since > limit.soft_seconds.load(std::memory_order_relaxed) * 1000;
+}
+
+// ClientSession::deliver for a connection: counts the frame against the output buffer limit
+// and posts it to the connection's thread, or has the connection closed.
+void install_delivery(ClientSession& session, ServerState& state, const std::shared_ptr<Outbox>& outbox,
+                      const asio::any_io_executor& exec) {
+    session.deliver = [&session, &state, weak = std::weak_ptr<Outbox>(outbox), exec](const PushFrame& frame) {
+        if (session.output_limit_reached.load(std::memory_order_relaxed)) return;
+        const std::uint64_t backlog = session.push_backlog.fetch_add(frame->size(), std::memory_order_relaxed) + frame->size();
+        const OutputBufferLimit& limit = state.config.output_buffer_limits[static_cast<std::size_t>(ClientClass::pubsub)];
+        if (over_output_limit(session, limit, backlog)) {
+            if (session.output_limit_reached.exchange(true)) return;
+            log_message(LogLevel::warning, "Client id=" + std::to_string(session.id) + " addr=" + session.addr +
+                                               " scheduled to be closed ASAP for overcoming of output buffer limits.");
+            asio::post(exec, [weak] {
+                if (auto o = weak.lock()) o->close();
+            });
+            return;
+        }
+        asio::post(exec, [weak, frame] {
+            if (auto o = weak.lock()) o->push(frame);
+        });
+    };
+}
+
 // Writes and clears the accumulated replies; false if the connection failed.
 asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, ClientSession& session,
-                                    std::string& out_buffer) {
+                                    Outbox& outbox, std::string& out_buffer) {
     if (out_buffer.empty()) co_return true;
     co_await wait_for_aof(socket, state, session);
     state.stats.total_net_output_bytes.fetch_add(out_buffer.size(), std::memory_order_relaxed);
-    auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out_buffer), use_tuple);
-    (void)written;
-    if (write_ec) co_return false;
+    // Not `if (!co_await ...)`: GCC 12 miscompiled that form here (a crash on resumption).
+    const bool written = co_await outbox.write(out_buffer);
+    if (!written) co_return false;
     out_buffer.clear();
     if (out_buffer.capacity() > kKeepWriteBuffer) out_buffer.shrink_to_fit();
     co_return true;
@@ -164,6 +316,7 @@ asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, Cli
 
 void finish_connection(ServerState& state, ClientSession& session, tcp::socket& socket) {
     end_transaction(state, session);  // its WATCHes live in the keyspaces
+    unsubscribe_all(state.pubsub, session);  // no publisher reaches it after this
     std::error_code ignored;
     state.clients.remove(session.id);
     socket.close(ignored);
@@ -267,6 +420,8 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
             if (auto s = weak.lock()) s->shutdown(tcp::socket::shutdown_receive, ec);
         });
     };
+    auto outbox = std::make_shared<Outbox>(socket_ptr, *session, state);
+    install_delivery(*session, state, outbox, socket.get_executor());
     state.clients.add(session);
     state.stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
 
@@ -286,7 +441,7 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         BatchEnd end = execute_batch(in, parser, state, *session, out, executed, blocked);
         while (end == BatchEnd::blocked) {
             // Replies to the commands before the blocking one go out now, as in Redis.
-            if (!co_await write_replies(socket, state, *session, out_buffer)) co_return finish_connection(state, *session, socket);
+            if (!co_await write_replies(socket, state, *session, *outbox, out_buffer)) co_return finish_connection(state, *session, socket);
             session->blocked.store(true, std::memory_order_relaxed);
             const bool connected = co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out);
             session->blocked.store(false, std::memory_order_relaxed);
@@ -306,7 +461,7 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         session->query_buffer_bytes.store(in.unparsed_size(), std::memory_order_relaxed);
         session->query_buffer_capacity.store(in.capacity(), std::memory_order_relaxed);
 
-        if (!co_await write_replies(socket, state, *session, out_buffer)) break;
+        if (!co_await write_replies(socket, state, *session, *outbox, out_buffer)) break;
         if (end == BatchEnd::close_after_write) break;
         in.shrink_if_idle();
     }

@@ -2,6 +2,7 @@
 and every process stopped by the pid we started."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -103,6 +104,25 @@ def start_redis(*extra_args, port=None):
     argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--daemonize", "no", "--dir", workdir, *map(str, extra_args)]
     return Server(argv, port, workdir, os.path.join(workdir, "redis.log")).wait_ready()
+
+
+def stop_and_clean(server):
+    """Stops a server and removes its temp dir."""
+    server.stop()
+    shutil.rmtree(server.workdir, ignore_errors=True)
+
+
+def start_under_test(against_redis, *extra_args):
+    """The server a suite tests: a real redis-server when the suite validates itself against
+    Redis, else corokv with two threads. Leaves no temp dir behind when it fails to start."""
+    if against_redis:
+        return start_redis(*extra_args)
+    server = start_corokv("--threads", "2", *extra_args, ready=False)
+    try:
+        return server.wait_ready()
+    except Exception:
+        stop_and_clean(server)
+        raise
 
 
 def encode_command(*args):
