@@ -146,7 +146,36 @@ void CommandContext::block_on(std::span<const std::string_view> keys, std::int64
     // lookups that found the keys empty and this registration.
     for (std::string_view key : keys) keyspace(hash_of(key), db()).add_waiter(key, waiter);
     server.blocked_clients.fetch_add(1, std::memory_order_relaxed);
+    {
+        std::lock_guard lock(client.waiting_mutex);
+        client.waiting = waiter;  // for CLIENT UNBLOCK
+    }
     blocked = std::move(waiter);
+}
+
+bool unblock_client(ServerState& server, ClientSession& client, bool with_error) {
+    std::shared_ptr<BlockedClient> bc;
+    {
+        std::lock_guard lock(client.waiting_mutex);
+        bc = client.waiting.lock();
+    }
+    if (!bc) return false;
+    {
+        std::lock_guard lock(bc->mutex);
+        if (bc->state != BlockedClient::State::waiting) return false;
+        bc->state = BlockedClient::State::served;
+        resp::ReplyWriter out(bc->reply, bc->proto);
+        if (with_error) out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        else reply_timeout(out, bc->on_timeout);
+    }
+    unregister_blocked(server, bc);
+    std::function<void()> wake;
+    {
+        std::lock_guard lock(bc->mutex);
+        wake = bc->wake;
+    }
+    if (wake) wake();
+    return true;
 }
 
 bool note_ready_keys(CommandContext& c, std::span<const std::string_view> args,

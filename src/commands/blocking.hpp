@@ -37,6 +37,7 @@ struct BlockedClient {
     std::vector<std::string> keys;      // the keys waited on, in `db`
     std::int64_t deadline_ms = 0;       // absolute; 0 = forever
     TimeoutReply on_timeout = TimeoutReply::null_array;
+    bool drop_reply = false;            // CLIENT REPLY OFF/SKIP: the connection writes nothing
     // The type of key that can serve it (list for BLPOP, zset for BZPOPMIN): as in Redis 7.0,
     // a key that now holds another type does not wake the client; it keeps waiting.
     ValueType wanted = ValueType::list;
@@ -66,6 +67,9 @@ void serve_ready_keys(ServerState& server);
 bool finish_waiting(BlockedClient& bc, BlockedClient::State final_state);
 // Removes the client from the queue of every key it waited on.
 void unregister_blocked(ServerState& server, const std::shared_ptr<BlockedClient>& bc);
+// CLIENT UNBLOCK: ends the client's wait as if it timed out, or with -UNBLOCKED; false when
+// it is not waiting (or a write is serving it right now).
+bool unblock_client(ServerState& server, ClientSession& client, bool with_error);
 // Writes the timeout reply for a blocked client's command.
 void reply_timeout(resp::ReplyWriter& out, TimeoutReply kind);
 

@@ -52,11 +52,10 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     line += " idle=" + std::to_string(idle);
     const int multi = multi_shown.load(std::memory_order_relaxed);
     std::string flags;
-    if (sub_shown.load(std::memory_order_relaxed) + psub_shown.load(std::memory_order_relaxed) +
-            ssub_shown.load(std::memory_order_relaxed) > 0)
-        flags += 'P';
+    if (is_pubsub()) flags += 'P';
     if (multi >= 0) flags += 'x';
     if (blocked.load(std::memory_order_relaxed)) flags += 'b';
+    if (no_evict.load(std::memory_order_relaxed)) flags += 'e';
     if (flags.empty()) flags = "N";
     line += " flags=" + flags;
     line += " db=" + std::to_string(db_shown.load());

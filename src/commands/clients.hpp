@@ -16,7 +16,8 @@
 namespace corokv {
 
 struct CommandSpec;
-struct WatchFlag;  // store/shard.hpp
+struct WatchFlag;      // store/shard.hpp
+struct BlockedClient;  // commands/blocking.hpp
 
 // MULTI's queue and WATCH's keys (Redis's mstate and watched_keys). Owned by the
 // connection's thread; the flag is shared with the keyspaces that hold the watched keys.
@@ -70,6 +71,11 @@ public:
     std::atomic<std::size_t> output_buffer_bytes{0};
     std::atomic<bool> blocked{false};  // waiting in BLPOP & co. (CLIENT LIST flags=b)
     Transaction tx;
+    // CLIENT REPLY: OFF drops every reply; SKIP drops the next command's (its own has none).
+    bool reply_off = false;
+    bool reply_skip_next = false;
+    bool reply_skip = false;  // the command running now is the skipped one
+    std::atomic<bool> no_evict{false};  // CLIENT NO-EVICT (CLIENT LIST flags=e)
     Subscriptions subscriptions;
     std::atomic<int> sub_shown{0}, psub_shown{0}, ssub_shown{0};  // CLIENT LIST sub= psub= ssub=
     // Set by the server layer: queues a pub/sub frame on this client's connection, from any
@@ -80,6 +86,15 @@ public:
     std::atomic<std::uint64_t> push_backlog{0};
     std::atomic<std::int64_t> soft_limit_since_ms{0};
     std::atomic<bool> output_limit_reached{false};
+    // The BLPOP-like wait in progress, for CLIENT UNBLOCK from another thread.
+    std::mutex waiting_mutex;
+    std::weak_ptr<BlockedClient> waiting;
+
+    // Subscribed to anything (Redis's CLIENT_PUBSUB): readable from any thread.
+    bool is_pubsub() const {
+        return sub_shown.load(std::memory_order_relaxed) + psub_shown.load(std::memory_order_relaxed) +
+                   ssub_shown.load(std::memory_order_relaxed) > 0;
+    }
     std::atomic<int> multi_shown{-1};  // queued commands in MULTI, or -1 (CLIENT LIST multi=)
     // The AOF offset just past this client's last logged write: with appendfsync always its
     // replies wait until the log is synced that far. Set by whichever thread ran the command

@@ -1,8 +1,10 @@
 // Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT and the CLIENT container.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "commands/blocking.hpp"
 #include "commands/command_table.hpp"
 #include "commands/dispatch.hpp"
 #include "commands/numbers.hpp"
@@ -242,9 +244,11 @@ void client_list_command(CommandContext& c) {
         c.out.error(errors::kSyntax);
         return;
     }
-    // Every corokv client is a normal one: no replicas, masters or subscribers yet.
-    if (normal)
-        for (const auto& client : clients) append(*client);
+    // A client is "pubsub" while subscribed, else "normal"; corokv has no replicas or masters.
+    const bool want_pubsub = c.argc() == 4 && option_is(c.arg(3), "pubsub");
+    if (normal || want_pubsub)
+        for (const auto& client : clients)
+            if (client->is_pubsub() == want_pubsub) append(*client);
     c.out.verbatim(text);
 }
 
@@ -257,22 +261,186 @@ void client_help_command(CommandContext& c) {
         "    Return the ID of the current connection.",
         "INFO",
         "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
         "LIST [options ...]",
         "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients with the specified IDs.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
         "SETINFO <LIB-NAME|LIB-VER> <value>",
         "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.",
         "    * LIB-VER: the client lib version.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
         "HELP",
         "    Prints this help.",
     };
     reply_help(c.out, lines);
+}
+
+// CLIENT KILL's filters; empty optionals match every client. Only the default user exists.
+struct KillFilter {
+    std::optional<std::uint64_t> id;
+    std::optional<bool> pubsub;  // TYPE: true = pubsub, false = normal (no replicas here)
+    bool matches_no_type = false;  // TYPE master|replica|slave: nothing matches
+    std::optional<std::string> addr, laddr;
+    bool skip_me = true;
+};
+
+bool matches(const KillFilter& f, const ClientSession& client) {
+    if (f.id && client.id != *f.id) return false;
+    if (f.matches_no_type) return false;
+    if (f.pubsub && client.is_pubsub() != *f.pubsub) return false;
+    if (f.addr && client.addr != *f.addr) return false;
+    if (f.laddr && client.laddr != *f.laddr) return false;
+    return true;
+}
+
+// The <option> <value> pairs of the new form, with Redis's errors.
+bool kill_filter_or_reply(CommandContext& c, KillFilter& f) {
+    if (c.argc() % 2 != 0) {
+        c.out.error(errors::kSyntax);
+        return false;
+    }
+    for (std::size_t i = 2; i < c.argc(); i += 2) {
+        const std::string_view option = c.arg(i), value = c.arg(i + 1);
+        if (option_is(option, "id")) {
+            const auto id = parse_int(value);
+            if (!id || *id <= 0) {
+                c.out.error("ERR client-id should be greater than 0");
+                return false;
+            }
+            f.id = static_cast<std::uint64_t>(*id);
+        } else if (option_is(option, "type")) {
+            if (option_is(value, "normal")) f.pubsub = false;
+            else if (option_is(value, "pubsub")) f.pubsub = true;
+            else if (option_is(value, "master") || option_is(value, "replica") || option_is(value, "slave"))
+                f.matches_no_type = true;
+            else {
+                c.out.error("ERR Unknown client type '" + error_arg(value) + "'");
+                return false;
+            }
+        } else if (option_is(option, "user")) {
+            if (value != "default") {
+                c.out.error("ERR No such user '" + error_arg(value) + "'");
+                return false;
+            }
+        } else if (option_is(option, "addr")) {
+            f.addr = std::string(value);
+        } else if (option_is(option, "laddr")) {
+            f.laddr = std::string(value);
+        } else if (option_is(option, "skipme") && (option_is(value, "yes") || option_is(value, "no"))) {
+            f.skip_me = option_is(value, "yes");
+        } else {
+            c.out.error(errors::kSyntax);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Closes a client: itself after this reply, another one right away (its pending read ends).
+void kill_client(CommandContext& c, ClientSession& victim) {
+    if (&victim == &c.client) c.client.close_after_reply = true;
+    else if (victim.kill) victim.kill();
+}
+
+// CLIENT KILL <ip:port> (old form: +OK or an error) or CLIENT KILL <filter> <value> ...
+// (the number killed).
+void client_kill_command(CommandContext& c) {
+    const auto clients = c.server.clients.snapshot();
+    if (c.argc() == 3) {
+        for (const auto& client : clients) {
+            if (client->addr != c.arg(2)) continue;
+            c.out.ok();
+            kill_client(c, *client);
+            return;
+        }
+        c.out.error("ERR No such client");
+        return;
+    }
+    KillFilter filter;
+    if (!kill_filter_or_reply(c, filter)) return;
+    std::int64_t killed = 0;
+    bool kill_self = false;
+    for (const auto& client : clients) {
+        if (!matches(filter, *client)) continue;
+        if (client.get() == &c.client) {
+            if (filter.skip_me) continue;
+            kill_self = true;
+        } else {
+            kill_client(c, *client);
+        }
+        ++killed;
+    }
+    c.out.integer(killed);
+    if (kill_self) kill_client(c, c.client);
+}
+
+void client_reply_command(CommandContext& c) {
+    const std::string_view mode = c.arg(2);
+    if (option_is(mode, "on")) {
+        c.client.reply_off = false;
+        c.client.reply_skip = false;
+        c.out.ok();
+    } else if (option_is(mode, "off")) {
+        c.client.reply_off = true;  // no reply, this one included
+    } else if (option_is(mode, "skip")) {
+        if (!c.client.reply_off) c.client.reply_skip_next = true;
+    } else {
+        c.out.error(errors::kSyntax);
+    }
+}
+
+// No effect beyond the flag: corokv has no client eviction (maxmemory-clients) to exempt from.
+void client_no_evict_command(CommandContext& c) {
+    const std::string_view mode = c.arg(2);
+    if (!option_is(mode, "on") && !option_is(mode, "off")) {
+        c.out.error(errors::kSyntax);
+        return;
+    }
+    c.client.no_evict.store(option_is(mode, "on"), std::memory_order_relaxed);
+    c.out.ok();
+}
+
+void client_unblock_command(CommandContext& c) {
+    std::int64_t id = 0;
+    if (!int_arg_or_reply(c, c.arg(2), id)) return;
+    bool with_error = false;
+    if (c.argc() == 4) {
+        if (option_is(c.arg(3), "error")) with_error = true;
+        else if (!option_is(c.arg(3), "timeout")) {
+            c.out.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    }
+    for (const auto& client : c.server.clients.snapshot()) {
+        if (static_cast<std::int64_t>(client->id) != id) continue;
+        c.out.integer(unblock_client(c.server, *client, with_error) ? 1 : 0);
+        return;
+    }
+    c.out.integer(0);
 }
 
 constexpr std::uint32_t kConn = kNoscript | kLoading | kStale;
@@ -290,6 +458,15 @@ const CommandSpec kClientSubcommands[] = {
      "Returns information about the current client connection.", "O(1)"},
     {"list", -2, kAdmin | kConn, {}, client_list_command, "connection", "2.4.0",
      "Get the list of client connections", "O(N) where N is the number of client connections"},
+    {"kill", -3, kAdmin | kConn, {}, client_kill_command, "connection", "2.4.0",
+     "Terminates open connections.", "O(N) where N is the number of client connections"},
+    {"reply", 3, kConn, {}, client_reply_command, "connection", "3.2.0",
+     "Instructs the server whether to reply to commands.", "O(1)"},
+    {"no-evict", 3, kAdmin | kConn, {}, client_no_evict_command, "connection", "7.0.0",
+     "Sets the client eviction mode of the connection.", "O(1)"},
+    {"unblock", -3, kAdmin | kConn, {}, client_unblock_command, "connection", "5.0.0",
+     "Unblocks a client blocked by a blocking command from a different connection.",
+     "O(log N) where N is the number of client connections"},
     {"help", 2, kLoading | kStale, {}, client_help_command, "connection", "5.0.0",
      "Show helpful text about the different subcommands", "O(1)"},
 };

@@ -103,6 +103,27 @@ void log_command(CommandContext& ctx, bool failed) {
     ctx.append_to_log(ctx.args);
 }
 
+// CLIENT REPLY OFF|SKIP in force: the command runs, its reply (errors too) is dropped; a
+// blocked command's later reply as well. SKIP covers the one command after CLIENT REPLY SKIP.
+std::shared_ptr<BlockedClient> execute_with_reply_mode(ServerState& server, ClientSession& client,
+                                                       std::span<const std::string_view> args,
+                                                       resp::ReplyWriter& out, std::int64_t now_ms) {
+    client.reply_skip = std::exchange(client.reply_skip_next, false);
+    const std::size_t mark = out.buffer().size();
+    std::shared_ptr<BlockedClient> blocked = execute_with(server, client, args, out, ExecOptions{now_ms, true}).blocked;
+    // Checked after the command, as Redis does: CLIENT REPLY OFF drops its own reply, and
+    // CLIENT REPLY ON (which clears both modes) keeps its +OK. (Un)subscribe confirmations
+    // are pushes, which Redis sends regardless.
+    const CommandSpec* spec = find_command(args[0]);
+    const bool pushes = spec && (spec->flags & kPubsub) && (spec->flags & kSubscribedOk);
+    if ((client.reply_off || client.reply_skip) && !pushes) {
+        out.buffer().resize(mark);
+        if (blocked) blocked->drop_reply = true;
+    }
+    client.reply_skip = false;
+    return blocked;
+}
+
 }  // namespace
 
 std::string misconf_error(int err) {
@@ -220,7 +241,9 @@ std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& clien
 std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
                                        std::span<const std::string_view> args, resp::ReplyWriter& out,
                                        std::int64_t now_ms) {
-    return execute_with(server, client, args, out, ExecOptions{now_ms, true}).blocked;
+    if (!client.reply_off && !client.reply_skip_next)
+        return execute_with(server, client, args, out, ExecOptions{now_ms, true}).blocked;
+    return execute_with_reply_mode(server, client, args, out, now_ms);
 }
 
 namespace {

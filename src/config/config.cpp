@@ -279,6 +279,13 @@ const std::vector<Param>& params() {
                   c.set_requirepass(std::string(v));
                   return success();
               }},
+        Param{"timeout", true, [](const Config& c) { return std::to_string(c.timeout.load()); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_int_in(v, 0, INT32_MAX);
+                  if (!n) return fail(n.error().message);
+                  c.timeout = n.value();
+                  return success();
+              }},
         atomic_memory_param("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024),
         atomic_memory_param("client-query-buffer-limit", &Config::client_query_buffer_limit,
                             1024 * 1024),

@@ -56,6 +56,7 @@ public:
     std::atomic<std::int64_t> maxclients{10000};
     std::atomic<std::int64_t> proto_max_bulk_len{512LL * 1024 * 1024};
     std::atomic<std::int64_t> client_query_buffer_limit{1024LL * 1024 * 1024};
+    std::atomic<std::int64_t> timeout{0};  // seconds a client may stay idle; 0 = for ever
     std::atomic<int> hz{10};
     std::atomic<int> loglevel{2};   // index into kLogLevels
     std::atomic<bool> requirepass_set{false};

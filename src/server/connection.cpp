@@ -158,12 +158,14 @@ asio::awaitable<void> wait_for_aof(tcp::socket& socket, ServerState& state, Clie
 // shared with every other subscriber and written in place (gathered), never copied.
 class Outbox : public std::enable_shared_from_this<Outbox> {
 public:
-    Outbox(std::shared_ptr<tcp::socket> socket, ClientSession& session, ServerState& state)
-        : socket_(std::move(socket)), session_(session), state_(state), idle_(socket_->get_executor()) {}
+    // Owns its share of the session: a message write may complete after the connection's
+    // coroutine has ended.
+    Outbox(std::shared_ptr<tcp::socket> socket, std::shared_ptr<ClientSession> session, ServerState& state)
+        : socket_(std::move(socket)), session_(std::move(session)), state_(state), idle_(socket_->get_executor()) {}
 
     void push(const PushFrame& frame) {
         if (failed_) return;
-        pending_.push_back(Queued{frame, session_.proto >= 3});
+        pending_.push_back(Queued{frame, session_->proto >= 3});
         if (!writing_) flush();
     }
 
@@ -236,7 +238,7 @@ private:
     void written_frames() {
         std::uint64_t bytes = 0;
         for (const Queued& q : in_flight_) bytes += q.frame->size();
-        session_.push_backlog.fetch_sub(bytes, std::memory_order_relaxed);
+        session_->push_backlog.fetch_sub(bytes, std::memory_order_relaxed);
         in_flight_.clear();
     }
 
@@ -250,7 +252,7 @@ private:
     }
 
     std::shared_ptr<tcp::socket> socket_;
-    ClientSession& session_;
+    std::shared_ptr<ClientSession> session_;
     ServerState& state_;
     asio::steady_timer idle_;  // wakes the connection's write when a message write ends
     std::deque<Queued> pending_;
@@ -361,7 +363,7 @@ asio::awaitable<bool> wait_until_unblocked(tcp::socket& socket, ReadBuffer& in, 
         const BlockState s = state_of(*bc);
         if (s == BlockState::served) {
             std::lock_guard lock(bc->mutex);
-            out_buffer += bc->reply;
+            if (!bc->drop_reply) out_buffer += bc->reply;
             break;
         }
         const std::int64_t now = unix_time_ms();
@@ -369,7 +371,7 @@ asio::awaitable<bool> wait_until_unblocked(tcp::socket& socket, ReadBuffer& in, 
         if (s == BlockState::waiting && (timed_out || !connected)) {
             if (finish_waiting(*bc, connected ? BlockState::timed_out : BlockState::cancelled)) {
                 unregister_blocked(state, bc);
-                if (connected) reply_timeout(out, bc->on_timeout);
+                if (connected && !bc->drop_reply) reply_timeout(out, bc->on_timeout);
                 break;
             }
             continue;  // served meanwhile: it is about to be woken
@@ -420,7 +422,7 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
             if (auto s = weak.lock()) s->shutdown(tcp::socket::shutdown_receive, ec);
         });
     };
-    auto outbox = std::make_shared<Outbox>(socket_ptr, *session, state);
+    auto outbox = std::make_shared<Outbox>(socket_ptr, session, state);
     install_delivery(*session, state, outbox, socket.get_executor());
     state.clients.add(session);
     state.stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);

@@ -108,6 +108,7 @@ struct Server::Impl {
         constexpr auto kFastCycle = std::chrono::milliseconds(1);
         auto last_tick = clock::now();
         bool expiry_behind = false;
+        std::int64_t last_idle_check_ms = 0;
         for (;;) {
             const int hz = std::max(1, state.config.hz.load());
             const auto period = std::chrono::microseconds(1000000 / hz);
@@ -132,8 +133,25 @@ struct Server::Impl {
                 finish_evictions(now, period / 4);
             }
             if (state.aof) state.aof->tick(now);
+            if (now - last_idle_check_ms >= 1000) {
+                last_idle_check_ms = now;
+                close_idle_clients(now);
+            }
             release_memory_after_shrink();
             state.ops_meter.sample(now, state.stats.total_commands_processed.load());
+        }
+    }
+
+    // `timeout`: closes clients idle for longer (Redis's clientsCronHandleTimeout). Blocked
+    // and subscribed clients are left alone, as in Redis: they wait by design.
+    void close_idle_clients(std::int64_t now) {
+        const std::int64_t limit_s = state.config.timeout.load(std::memory_order_relaxed);
+        if (limit_s <= 0) return;
+        for (const auto& client : state.clients.snapshot()) {
+            if (client->blocked.load(std::memory_order_relaxed) || client->is_pubsub()) continue;
+            if ((now - client->last_active_ms.load(std::memory_order_relaxed)) / 1000 <= limit_s) continue;
+            log_message(LogLevel::verbose, "Closing idle client");
+            if (client->kill) client->kill();
         }
     }
 

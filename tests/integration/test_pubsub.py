@@ -24,8 +24,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pylib.servers import (RawClient, encode_command, rss_bytes, start_under_test,  # noqa: E402
-                           stop_and_clean)
+from pylib.servers import (RawClient, encode_command, is_sanitized_binary, rss_bytes,  # noqa: E402
+                           start_under_test, stop_and_clean)
 
 import redis  # noqa: E402  (Debian's python3-redis)
 
@@ -294,8 +294,10 @@ class SlowSubscriberTest(unittest.TestCase):
         slow_client.close()
         good.close()
 
+        # (Not under AddressSanitizer: its RSS holds a quarantine of freed blocks.)
         growth = rss["max"] - rss["base"]
-        self.assertLess(growth, 200 * 1024 * 1024, f"RSS grew by {growth >> 20} MB")
+        if AGAINST_REDIS or not is_sanitized_binary():
+            self.assertLess(growth, 200 * 1024 * 1024, f"RSS grew by {growth >> 20} MB")
         self.assertTrue(r.ping())
 
 

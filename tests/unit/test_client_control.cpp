@@ -1,0 +1,102 @@
+// CLIENT KILL, REPLY, NO-EVICT, UNBLOCK and the `timeout` setting, through the real
+// dispatcher; the connections' kill hooks are recorded instead of closing sockets.
+#include <doctest/doctest.h>
+
+#include "commands/blocking.hpp"
+#include "harness.hpp"
+
+using namespace corokv;
+using namespace corokv::test;
+
+namespace {
+
+// A registered second connection whose kill hook counts calls.
+struct Victim : OtherClient {
+    explicit Victim(Harness& h) : OtherClient(h) {
+        session.kill = [this] { ++kills; };
+        h.state.clients.add(std::shared_ptr<ClientSession>(std::shared_ptr<ClientSession>(), &session));
+    }
+    ~Victim() { h.state.clients.remove(session.id); }
+    int kills = 0;
+};
+
+}  // namespace
+
+TEST_CASE("client kill: the old form by address, the new form by filters, with Redis's errors") {
+    Harness h;
+    Victim v(h);
+    CHECK(h.run({"CLIENT", "KILL", "1.2.3.4:5"}) == err("ERR No such client"));
+    CHECK(h.run({"CLIENT", "KILL", "127.0.0.1:40001"}) == ok());
+    CHECK(v.kills == 1);
+    CHECK(h.run({"CLIENT", "KILL", "ID", "2"}) == integer(1));
+    CHECK(h.run({"CLIENT", "KILL", "ID", "0"}) == err("ERR client-id should be greater than 0"));
+    CHECK(h.run({"CLIENT", "KILL", "TYPE", "foo"}) == err("ERR Unknown client type 'foo'"));
+    CHECK(h.run({"CLIENT", "KILL", "USER", "nobody"}) == err("ERR No such user 'nobody'"));
+    CHECK(h.run({"CLIENT", "KILL", "SKIPME", "maybe"}) == syntax_error());
+    CHECK(h.run({"CLIENT", "KILL", "ID"}) == err("ERR No such client"));
+    CHECK(h.run({"CLIENT", "KILL", "TYPE", "pubsub"}) == integer(0));
+    v.run({"SUBSCRIBE", "c"});
+    CHECK(h.run({"CLIENT", "KILL", "TYPE", "pubsub"}) == integer(1));
+    // SKIPME yes (the default) spares the caller; USER default matches everyone.
+    CHECK(h.run({"CLIENT", "KILL", "USER", "default"}) == integer(1));
+    CHECK(v.kills == 4);
+    CHECK_FALSE(h.client.close_after_reply);
+    CHECK(h.run({"CLIENT", "KILL", "LADDR", "127.0.0.1:6379", "SKIPME", "no"}) == integer(2));
+    CHECK(h.client.close_after_reply);  // the caller goes after this reply
+}
+
+TEST_CASE("client reply: OFF drops every reply until ON; SKIP drops the next command's") {
+    Harness h;
+    CHECK(h.run({"CLIENT", "REPLY", "SKIP"}).empty());
+    CHECK(h.run({"SET", "a", "1"}).empty());
+    CHECK(h.run({"GET", "a"}) == bulk("1"));
+    CHECK(h.run({"CLIENT", "REPLY", "OFF"}).empty());
+    CHECK(h.run({"GET", "a"}).empty());
+    CHECK(h.run({"NOSUCH"}).empty());  // errors too
+    CHECK(h.run({"CLIENT", "REPLY", "SKIP"}).empty());  // ignored while OFF
+    CHECK(h.run({"SUBSCRIBE", "c"}) == "*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n");  // pushes still go
+    h.run({"UNSUBSCRIBE"});
+    CHECK(h.run({"CLIENT", "REPLY", "ON"}) == ok());
+    CHECK(h.run({"GET", "a"}) == bulk("1"));
+    CHECK(h.run({"CLIENT", "REPLY", "MAYBE"}) == syntax_error());
+}
+
+TEST_CASE("client no-evict: sets the e flag; anything but ON/OFF is a syntax error") {
+    Harness h;
+    CHECK(h.run({"CLIENT", "NO-EVICT", "on"}) == ok());
+    CHECK(h.client.info_line(unix_time_ms()).find(" flags=e ") != std::string::npos);
+    CHECK(h.run({"CLIENT", "NO-EVICT", "maybe"}) == syntax_error());
+    CHECK(h.run({"CLIENT", "NO-EVICT", "off"}) == ok());
+    CHECK(h.client.info_line(unix_time_ms()).find(" flags=N ") != std::string::npos);
+}
+
+TEST_CASE("client unblock: ends a BLPOP with its timeout reply or -UNBLOCKED; 0 when not blocked") {
+    Harness h;
+    Victim v(h);
+    std::string reply;
+    auto bc = v.run_blocking({"BLPOP", "q", "0"}, reply);
+    REQUIRE(bc);
+    bc->wake = [] {};
+    CHECK(h.run({"CLIENT", "UNBLOCK", "2"}) == integer(1));
+    CHECK(bc->state == BlockedClient::State::served);
+    CHECK(bc->reply == "*-1\r\n");
+    CHECK(h.state.blocked_clients.load() == 0);
+    CHECK(h.run({"CLIENT", "UNBLOCK", "2"}) == integer(0));  // nothing to unblock now
+
+    auto again = v.run_blocking({"BLMOVE", "q", "d", "LEFT", "LEFT", "0"}, reply);
+    REQUIRE(again);
+    CHECK(h.run({"CLIENT", "UNBLOCK", "2", "ERROR"}) == integer(1));
+    CHECK(again->reply == "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    CHECK(h.run({"RPUSH", "q", "x"}) == integer(1));  // no waiter left to take it
+    CHECK(h.run({"CLIENT", "UNBLOCK", "abc"}) == not_integer());
+    CHECK(h.run({"CLIENT", "UNBLOCK", "2", "FOO"}) == err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
+    CHECK(h.run({"CLIENT", "UNBLOCK", "99"}) == integer(0));
+}
+
+TEST_CASE("config: timeout is read and set in seconds") {
+    Harness h;
+    CHECK(h.run({"CONFIG", "GET", "timeout"}) == bulks({"timeout", "0"}));
+    CHECK(h.run({"CONFIG", "SET", "timeout", "5"}) == ok());
+    CHECK(h.config.timeout.load() == 5);
+    CHECK(h.run({"CONFIG", "SET", "timeout", "-1"}).substr(0, 4) == "-ERR");
+}
