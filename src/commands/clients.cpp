@@ -52,6 +52,7 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     line += " idle=" + std::to_string(idle);
     const int multi = multi_shown.load(std::memory_order_relaxed);
     std::string flags;
+    if (monitoring.load(std::memory_order_relaxed)) flags += 'O';
     if (is_pubsub()) flags += 'P';
     if (multi >= 0) flags += 'x';
     if (blocked.load(std::memory_order_relaxed)) flags += 'b';

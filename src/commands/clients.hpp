@@ -21,8 +21,8 @@ struct BlockedClient;  // commands/blocking.hpp
 
 // MULTI's queue and WATCH's keys (Redis's mstate and watched_keys). Owned by the
 // connection's thread; the flag is shared with the keyspaces that hold the watched keys.
-// A pub/sub message encoded once as a RESP2 array and shared by every subscriber; a RESP3
-// subscriber gets it with '>' in place of the leading '*'.
+// A pub/sub message encoded once as a RESP2 array and shared by every subscriber (a RESP3
+// subscriber gets it with '>' in place of the leading '*'), or a MONITOR line (sent as is).
 using PushFrame = std::shared_ptr<const std::string>;
 
 // The channels, patterns and shard channels a client listens to (owned by its thread).
@@ -76,6 +76,7 @@ public:
     bool reply_skip_next = false;
     bool reply_skip = false;  // the command running now is the skipped one
     std::atomic<bool> no_evict{false};  // CLIENT NO-EVICT (CLIENT LIST flags=e)
+    std::atomic<bool> monitoring{false};  // after MONITOR (CLIENT LIST flags=O)
     Subscriptions subscriptions;
     std::atomic<int> sub_shown{0}, psub_shown{0}, ssub_shown{0};  // CLIENT LIST sub= psub= ssub=
     // Set by the server layer: queues a pub/sub frame on this client's connection, from any

@@ -22,6 +22,7 @@ std::span<const CommandSpec> memory_commands();
 std::span<const CommandSpec> persistence_commands();
 std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> pubsub_commands();
+std::span<const CommandSpec> monitor_commands();
 
 // All top-level commands, in family order.
 const std::vector<const CommandSpec*>& all_commands();

@@ -45,6 +45,7 @@ void quit_command(CommandContext& c) {
 void reset_command(CommandContext& c) {
     end_transaction(c.server, c.client);
     unsubscribe_all(c.server.pubsub, c.client);
+    if (c.client.monitoring.exchange(false)) c.server.monitors.remove(c.client);
     c.client.select_db(0);
     c.client.proto = 2;
     c.out.set_protocol(2);

@@ -290,6 +290,10 @@ const CommandSpec* admit(ServerState& server, ClientSession& client, std::span<c
                   "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
         return nullptr;
     }
+    if ((spec->flags & (kReadonly | kWrite)) && client.monitoring.load(std::memory_order_relaxed)) {
+        out.error("ERR Replica can't interact with the keyspace");  // Redis's monitors are replicas
+        return nullptr;
+    }
     const Transaction& tx = client.tx;
     if (tx.active && (spec->flags & kNoMulti)) {
         out.error("ERR Command not allowed inside a transaction");
@@ -409,6 +413,10 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
         wakes_waiters = run_locked(server, ctx, positions, logging);
     }
     if (wakes_waiters) serve_ready_keys(server);
+    // After the command, as Redis: SELECT shows the db it selected. Admin commands are not
+    // shown, nor re-runs of a blocked command or the AOF's replay.
+    if (server.monitors.any() && !(spec->flags & kAdmin) && !options.replaying && options.may_block)
+        server.monitors.feed(client, client.db, args, out);
     return {std::move(ctx.blocked), ctx.would_block, ctx.timeout_reply};
 }
 
@@ -472,6 +480,8 @@ void execute_transaction(CommandContext& exec) {
             set_first_key_hash(ctx, positions);
             wakes_waiters |= run_locked(server, ctx, positions, logging && (q.spec->flags & kWrite));
             if (ctx.would_block) reply_timeout(exec.out, ctx.timeout_reply);
+            if (server.monitors.any() && !(q.spec->flags & kAdmin))
+                server.monitors.feed(exec.client, exec.client.db, args, exec.out);
         }
         if (logging && !written.empty())
             exec.client.aof_offset.store(log->append_transaction(written), std::memory_order_relaxed);

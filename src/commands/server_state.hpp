@@ -9,6 +9,7 @@
 
 #include "commands/append_log.hpp"
 #include "commands/clients.hpp"
+#include "commands/monitor.hpp"
 #include "commands/pubsub.hpp"
 #include "config/config.hpp"
 #include "store/eviction.hpp"
@@ -87,6 +88,7 @@ public:
     // The AOF (src/persistence/); set before clients run, null only in unit tests.
     AppendLog* aof = nullptr;
     PubSub pubsub;
+    Monitors monitors;
     // While the AOF loads, commands without the loading flag get -LOADING.
     LoadingProgress loading;
 

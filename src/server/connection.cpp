@@ -165,7 +165,7 @@ public:
 
     void push(const PushFrame& frame) {
         if (failed_) return;
-        pending_.push_back(Queued{frame, session_->proto >= 3});
+        pending_.push_back(Queued{frame, frame->front() == '*' && session_->proto >= 3});
         if (!writing_) flush();
     }
 
@@ -208,18 +208,17 @@ public:
 private:
     struct Queued {
         PushFrame frame;
-        bool resp3;  // the frame is a RESP2 array: a RESP3 client gets '>' for its '*'
+        bool resp3;  // a RESP2 array for a RESP3 client: sent with '>' for its '*'
     };
 
     // Moves the pending frames in flight and lays out their buffers.
     void take_pending() {
-        static constexpr char kArray[] = "*";
         static constexpr char kPush[] = ">";
         in_flight_.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
         pending_.clear();
         buffers_.clear();
         for (const Queued& q : in_flight_) {
-            buffers_.push_back(asio::buffer(q.resp3 ? kPush : kArray, 1));
+            buffers_.push_back(asio::buffer(q.resp3 ? kPush : q.frame->data(), 1));
             buffers_.push_back(asio::buffer(q.frame->data() + 1, q.frame->size() - 1));
         }
     }
@@ -286,7 +285,9 @@ void install_delivery(ClientSession& session, ServerState& state, const std::sha
     session.deliver = [&session, &state, weak = std::weak_ptr<Outbox>(outbox), exec](const PushFrame& frame) {
         if (session.output_limit_reached.load(std::memory_order_relaxed)) return;
         const std::uint64_t backlog = session.push_backlog.fetch_add(frame->size(), std::memory_order_relaxed) + frame->size();
-        const OutputBufferLimit& limit = state.config.output_buffer_limits[static_cast<std::size_t>(ClientClass::pubsub)];
+        // Monitors are replicas to Redis (their limits); everyone else here is a subscriber.
+        const ClientClass cls = session.monitoring.load(std::memory_order_relaxed) ? ClientClass::replica : ClientClass::pubsub;
+        const OutputBufferLimit& limit = state.config.output_buffer_limits[static_cast<std::size_t>(cls)];
         if (over_output_limit(session, limit, backlog)) {
             if (session.output_limit_reached.exchange(true)) return;
             log_message(LogLevel::warning, "Client id=" + std::to_string(session.id) + " addr=" + session.addr +
@@ -319,6 +320,7 @@ asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, Cli
 void finish_connection(ServerState& state, ClientSession& session, tcp::socket& socket) {
     end_transaction(state, session);  // its WATCHes live in the keyspaces
     unsubscribe_all(state.pubsub, session);  // no publisher reaches it after this
+    if (session.monitoring.exchange(false)) state.monitors.remove(session);
     std::error_code ignored;
     state.clients.remove(session.id);
     socket.close(ignored);

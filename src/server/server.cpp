@@ -142,13 +142,15 @@ struct Server::Impl {
         }
     }
 
-    // `timeout`: closes clients idle for longer (Redis's clientsCronHandleTimeout). Blocked
-    // and subscribed clients are left alone, as in Redis: they wait by design.
+    // `timeout`: closes clients idle for longer (Redis's clientsCronHandleTimeout). Blocked,
+    // subscribed and monitoring clients are left alone, as in Redis: they wait by design.
     void close_idle_clients(std::int64_t now) {
         const std::int64_t limit_s = state.config.timeout.load(std::memory_order_relaxed);
         if (limit_s <= 0) return;
         for (const auto& client : state.clients.snapshot()) {
-            if (client->blocked.load(std::memory_order_relaxed) || client->is_pubsub()) continue;
+            if (client->blocked.load(std::memory_order_relaxed) || client->is_pubsub() ||
+                client->monitoring.load(std::memory_order_relaxed))
+                continue;
             if ((now - client->last_active_ms.load(std::memory_order_relaxed)) / 1000 <= limit_s) continue;
             log_message(LogLevel::verbose, "Closing idle client");
             if (client->kill) client->kill();

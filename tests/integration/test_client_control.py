@@ -2,6 +2,7 @@
 are really closed or woken, and only those."""
 
 import os
+import re
 import sys
 import time
 import unittest
@@ -59,20 +60,39 @@ class ClientControlTest(unittest.TestCase):
         self.assertEqual(blocked.read_reply(), b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n")
         self.assertEqual(blocked.call("PING"), b"+PONG\r\n")
 
-    def test_timeout_closes_idle_clients_but_not_blocked_or_subscribed_ones(self):
+    def test_timeout_closes_idle_clients_but_not_blocked_subscribed_or_monitoring_ones(self):
         admin = self.connect()
         self.assertEqual(admin.call("CONFIG", "SET", "timeout", "1"), b"+OK\r\n")
         self.addCleanup(lambda: RawClient(self.server.port).call("CONFIG", "SET", "timeout", "0"))
-        idle, blocked, subscriber = self.connect(), self.connect(), self.connect()
+        idle, blocked, subscriber, monitor = self.connect(), self.connect(), self.connect(), self.connect()
+        self.assertEqual(monitor.call("MONITOR"), b"+OK\r\n")
         blocked.send(encode_command("BLPOP", "idle-list", "0"))
         self.assertEqual(subscriber.call("SUBSCRIBE", "idle-channel"),
                          b"*3\r\n$9\r\nsubscribe\r\n$12\r\nidle-channel\r\n:1\r\n")
         self.assertTrue(idle.is_closed(timeout=5), "an idle client outlived timeout 1")
         self.assertFalse(blocked.is_closed(timeout=0.5))
         self.assertFalse(subscriber.is_closed(timeout=0.1))
+        self.assertFalse(monitor.is_closed(timeout=0.1))
         admin2 = self.connect()
         self.assertEqual(admin2.call("RPUSH", "idle-list", "x"), b":1\r\n")
         self.assertEqual(blocked.read_reply(), b"*2\r\n$9\r\nidle-list\r\n$1\r\nx\r\n")
+
+    def test_monitor_sees_other_clients_commands_in_order(self):
+        monitor, other = self.connect(), self.connect()
+        self.assertEqual(monitor.call("MONITOR"), b"+OK\r\n")
+        other.call("SET", "m", "x y")
+        other.call("SELECT", "3")
+        other.call("AUTH", "secret")
+        other.call("CONFIG", "GET", "timeout")  # admin: not shown
+        other.call("GET", "m")
+        lines = [monitor.read_reply() for _ in range(4)]
+        pattern = rb'^\+\d+\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\] (.*)\r\n$'
+        shown = [re.match(pattern, line).groups() for line in lines]
+        self.assertEqual(shown, [(b"0", b'"SET" "m" "x y"'), (b"3", b'"SELECT" "3"'),
+                                 (b"3", b'"AUTH" "(redacted)"'), (b"3", b'"GET" "m"')])
+        self.assertEqual(monitor.call("GET", "m"), b"-ERR Replica can't interact with the keyspace\r\n")
+        self.assertEqual(monitor.call("RESET"), b"+RESET\r\n")
+        self.assertEqual(monitor.call("GET", "m"), b"$3\r\nx y\r\n")
 
 
 if __name__ == "__main__":

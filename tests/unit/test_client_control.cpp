@@ -100,3 +100,31 @@ TEST_CASE("config: timeout is read and set in seconds") {
     CHECK(h.config.timeout.load() == 5);
     CHECK(h.run({"CONFIG", "SET", "timeout", "-1"}).substr(0, 4) == "-ERR");
 }
+
+TEST_CASE("monitor: other clients' commands reach the monitor as Redis formats them") {
+    Harness h;
+    OtherClient other(h);
+    std::vector<std::string> lines;
+    h.client.deliver = [&](const PushFrame& f) { lines.push_back(*f); };
+    CHECK(h.run({"MONITOR"}) == ok());
+    CHECK(h.client.info_line(unix_time_ms()).find(" flags=O ") != std::string::npos);
+    other.run({"SET", "k", "a\x01\"b"});
+    other.run({"AUTH", "pw"});
+    other.run({"CONFIG", "GET", "timeout"});  // admin: not shown
+    other.run({"NOSUCH"});                     // never ran: not shown
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].find(" [0 127.0.0.1:40001] \"SET\" \"k\" \"a\\x01\\\"b\"\r\n") != std::string::npos);
+    CHECK(lines[0][0] == '+');
+    CHECK(lines[1].ends_with("\"AUTH\" \"(redacted)\"\r\n"));
+    // Its own commands come after their reply, in its own stream.
+    const std::string ping = h.run({"PING"});
+    CHECK(ping.starts_with("+PONG\r\n+"));
+    CHECK(ping.ends_with("\"PING\"\r\n"));
+    CHECK(h.run({"GET", "k"}) == err("ERR Replica can't interact with the keyspace"));
+    CHECK(h.run({"RESET"}) == simple("RESET"));
+    other.run({"SET", "k", "v"});
+    CHECK(lines.size() == 2);  // no longer monitoring
+    h.run({"MULTI"});
+    h.run({"MONITOR"});
+    CHECK(h.run({"EXEC"}) == "*1\r\n" + err("ERR MONITOR isn't allowed for DENY BLOCKING client"));
+}
