@@ -8,7 +8,8 @@ const std::vector<const CommandSpec*>& all_commands() {
         for (auto family : {connection_commands(), server_commands(), string_commands(),
                             hash_commands(), key_commands(), list_commands(), set_commands(),
                             zset_commands(), sort_commands(), memory_commands(), persistence_commands(),
-                            transaction_commands(), pubsub_commands(), monitor_commands()})
+                            transaction_commands(), pubsub_commands(), monitor_commands(),
+                            slowlog_commands()})
             for (const CommandSpec& spec : family) v.push_back(&spec);
         return v;
     }();

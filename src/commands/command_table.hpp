@@ -23,6 +23,7 @@ std::span<const CommandSpec> persistence_commands();
 std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> monitor_commands();
+std::span<const CommandSpec> slowlog_commands();
 
 // All top-level commands, in family order.
 const std::vector<const CommandSpec*>& all_commands();

@@ -370,6 +370,16 @@ bool run_locked(ServerState& server, CommandContext& ctx, std::span<const std::s
     return server.blocked_clients.load(std::memory_order_relaxed) > 0 && note_ready_keys(ctx, ctx.args, positions);
 }
 
+// Redis's slowlogPushCurrentCommand: a command that ran for at least slowlog-log-slower-than
+// microseconds (-1: never) is kept. A command that blocked is timed when it is served.
+void log_if_slow(ServerState& server, const CommandContext& ctx, std::uint64_t started_ticks, std::int64_t threshold_us) {
+    if (threshold_us < 0 || (ctx.spec->flags & kSkipSlowlog) || ctx.blocked || ctx.would_block) return;
+    const auto us = static_cast<std::int64_t>(static_cast<double>(cpu_ticks() - started_ticks) / ticks_per_us());
+    if (us < threshold_us) return;
+    const auto max_len = server.config.slowlog_max_len.load(std::memory_order_relaxed);
+    server.slowlog.record(ctx.args, us, ctx.client, static_cast<std::size_t>(max_len));
+}
+
 void set_first_key_hash(CommandContext& ctx, std::span<const std::size_t> positions) {
     if (positions.empty()) return;
     ctx.hashed_key = ctx.args[positions[0]];
@@ -403,6 +413,8 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
     thread_local std::vector<std::size_t> positions;
     key_positions(*spec, args, positions);
     set_first_key_hash(ctx, positions);
+    const std::int64_t slow_us = options.replaying ? -1 : server.config.slowlog_log_slower_than.load(std::memory_order_relaxed);
+    const std::uint64_t started = slow_us >= 0 ? cpu_ticks() : 0;
     bool wakes_waiters = false;
     {
         ShardLocks locks(server.store);
@@ -412,6 +424,7 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
         if (logging && log->rewriting()) snapshot_before_write(*log, locks);
         wakes_waiters = run_locked(server, ctx, positions, logging);
     }
+    log_if_slow(server, ctx, started, slow_us);
     if (wakes_waiters) serve_ready_keys(server);
     // After the command, as Redis: SELECT shows the db it selected. Admin commands are not
     // shown, nor re-runs of a blocked command or the AOF's replay.
@@ -469,7 +482,9 @@ void execute_transaction(CommandContext& exec) {
         if (logging && log->rewriting()) snapshot_before_write(*log, locks);
         exec.out.array(tx.queued.size());
         std::vector<std::size_t> positions;
+        const std::int64_t slow_us = server.config.slowlog_log_slower_than.load(std::memory_order_relaxed);
         for (const QueuedCommand& q : tx.queued) {
+            const std::uint64_t started = slow_us >= 0 ? cpu_ticks() : 0;
             const std::vector<std::string_view> args(q.args.begin(), q.args.end());
             CommandContext ctx{.args = args, .out = exec.out, .store = server.store, .server = server,
                                .client = exec.client, .now_ms = exec.now_ms, .spec = q.spec,
@@ -480,6 +495,8 @@ void execute_transaction(CommandContext& exec) {
             set_first_key_hash(ctx, positions);
             wakes_waiters |= run_locked(server, ctx, positions, logging && (q.spec->flags & kWrite));
             if (ctx.would_block) reply_timeout(exec.out, ctx.timeout_reply);
+            ctx.would_block = false;  // answered in place: it ran, and is timed like any other
+            log_if_slow(server, ctx, started, slow_us);
             if (server.monitors.any() && !(q.spec->flags & kAdmin))
                 server.monitors.feed(exec.client, exec.client.db, args, exec.out);
         }

@@ -36,15 +36,6 @@ void append_repr(std::string& out, std::string_view s) {
     out += '"';
 }
 
-// AUTH's and HELLO ... AUTH's credentials are shown as "(redacted)", as Redis does.
-bool redacted(std::span<const std::string_view> args, std::size_t i) {
-    if (option_is(args[0], "auth")) return i >= 1;
-    if (!option_is(args[0], "hello")) return false;
-    for (std::size_t j = 2; j + 2 < args.size(); ++j)  // HELLO <protover> ... AUTH <user> <pass>
-        if (option_is(args[j], "auth") && (i == j + 1 || i == j + 2)) return true;
-    return false;
-}
-
 std::string monitor_line(const ClientSession& from, int db, std::span<const std::string_view> args) {
     const std::int64_t us = unix_time_us();
     char head[64];
@@ -55,7 +46,7 @@ std::string monitor_line(const ClientSession& from, int db, std::span<const std:
     line += ']';
     for (std::size_t i = 0; i < args.size(); ++i) {
         line += ' ';
-        append_repr(line, redacted(args, i) ? std::string_view("(redacted)") : args[i]);
+        append_repr(line, redacted_argument(args, i) ? std::string_view("(redacted)") : args[i]);
     }
     line += "\r\n";
     return line;
@@ -78,6 +69,19 @@ const CommandSpec kMonitorCommands[] = {
 };
 
 }  // namespace
+
+bool redacted_argument(std::span<const std::string_view> args, std::size_t i) {
+    if (option_is(args[0], "auth")) return i >= 1;
+    if (option_is(args[0], "hello")) {
+        for (std::size_t j = 2; j + 2 < args.size(); ++j)  // HELLO <protover> ... AUTH <user> <pass>
+            if (option_is(args[j], "auth") && (i == j + 1 || i == j + 2)) return true;
+        return false;
+    }
+    // CONFIG SET requirepass <value> (among other pairs).
+    if (option_is(args[0], "config") && args.size() > 2 && option_is(args[1], "set"))
+        return i >= 3 && i % 2 == 1 && option_is(args[i - 1], "requirepass");
+    return false;
+}
 
 void Monitors::add(ClientSession& client) {
     std::lock_guard lock(mutex_);

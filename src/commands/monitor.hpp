@@ -14,6 +14,10 @@
 
 namespace corokv {
 
+// Whether argument `i` is a credential that MONITOR and SLOWLOG show as "(redacted)": AUTH's,
+// HELLO ... AUTH's, CONFIG SET requirepass's.
+bool redacted_argument(std::span<const std::string_view> args, std::size_t i);
+
 class Monitors {
 public:
     void add(ClientSession& client);

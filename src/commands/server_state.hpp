@@ -11,6 +11,7 @@
 #include "commands/clients.hpp"
 #include "commands/monitor.hpp"
 #include "commands/pubsub.hpp"
+#include "commands/slowlog.hpp"
 #include "config/config.hpp"
 #include "store/eviction.hpp"
 #include "store/store.hpp"
@@ -89,6 +90,7 @@ public:
     AppendLog* aof = nullptr;
     PubSub pubsub;
     Monitors monitors;
+    SlowLog slowlog;
     // While the AOF loads, commands without the loading flag get -LOADING.
     LoadingProgress loading;
 

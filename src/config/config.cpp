@@ -286,6 +286,20 @@ const std::vector<Param>& params() {
                   c.timeout = n.value();
                   return success();
               }},
+        Param{"slowlog-log-slower-than", true, [](const Config& c) { return std::to_string(c.slowlog_log_slower_than.load()); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_int_in(v, -1, INT64_MAX);
+                  if (!n) return fail(n.error().message);
+                  c.slowlog_log_slower_than = n.value();
+                  return success();
+              }},
+        Param{"slowlog-max-len", true, [](const Config& c) { return std::to_string(c.slowlog_max_len.load()); },
+              [](Config& c, std::string_view v) -> Result<void> {
+                  auto n = parse_int_in(v, 0, INT64_MAX);
+                  if (!n) return fail(n.error().message);
+                  c.slowlog_max_len = n.value();
+                  return success();
+              }},
         atomic_memory_param("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024),
         atomic_memory_param("client-query-buffer-limit", &Config::client_query_buffer_limit,
                             1024 * 1024),

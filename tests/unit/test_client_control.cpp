@@ -128,3 +128,37 @@ TEST_CASE("monitor: other clients' commands reach the monitor as Redis formats t
     h.run({"MONITOR"});
     CHECK(h.run({"EXEC"}) == "*1\r\n" + err("ERR MONITOR isn't allowed for DENY BLOCKING client"));
 }
+
+TEST_CASE("slowlog: entries newest first, truncated and redacted as Redis; LEN, RESET, max-len") {
+    Harness h;
+    CHECK(h.run({"CONFIG", "GET", "slowlog-log-slower-than"}) == bulks({"slowlog-log-slower-than", "10000"}));
+    h.run({"CONFIG", "SET", "slowlog-log-slower-than", "0"});
+    CHECK(h.run({"SLOWLOG", "RESET"}) == ok());
+    CHECK(h.run({"SLOWLOG", "LEN"}) == integer(1));  // the RESET itself
+    h.run({"CLIENT", "SETNAME", "me"});
+    const std::string long_value(130, 'x');
+    h.run({"SET", "k", long_value});
+    h.run({"AUTH", "secret"});
+    std::vector<std::string> many{"RPUSH", "l"};
+    for (int i = 0; i < 40; ++i) many.push_back(std::to_string(i));
+    h.run_strings(many);
+    h.run({"NOSUCH"});  // never ran: not logged
+    const Reply got = decode(h.run({"SLOWLOG", "GET", "3"}));
+    REQUIRE(got.items.size() == 3);
+    const std::vector<std::string> rpush = got.items[0].items[3].strings();
+    REQUIRE(rpush.size() == 32);
+    CHECK(rpush[31] == "... (11 more arguments)");
+    CHECK(got.items[1].items[3].strings() == std::vector<std::string>{"AUTH", "(redacted)"});
+    CHECK(got.items[2].items[3].strings()[2] == std::string(128, 'x') + "... (2 more bytes)");
+    CHECK(got.items[0].items[4].text == "127.0.0.1:40000");
+    CHECK(got.items[0].items[5].text == "me");
+    CHECK(std::stoll(got.items[0].items[0].text) > std::stoll(got.items[1].items[0].text));  // ids grow
+    CHECK(h.run({"SLOWLOG", "GET", "-2"}) == err("ERR count should be greater than or equal to -1"));
+    h.run({"CONFIG", "SET", "slowlog-max-len", "2"});
+    h.run({"PING"});
+    CHECK(h.run({"SLOWLOG", "LEN"}) == integer(2));
+    h.run({"CONFIG", "SET", "slowlog-log-slower-than", "-1"});
+    h.run({"SLOWLOG", "RESET"});
+    h.run({"PING"});
+    CHECK(h.run({"SLOWLOG", "LEN"}) == integer(0));  // -1: nothing is logged
+}
