@@ -97,6 +97,17 @@ Param string_param(std::string_view name, std::string Config::*field) {
                  }};
 }
 
+Param atomic_int64_param(std::string_view name, std::atomic<std::int64_t> Config::*field, std::int64_t lo,
+                         std::int64_t hi) {
+    return Param{name, true, [field](const Config& c) { return std::to_string((c.*field).load()); },
+                 [field, lo, hi](Config& c, std::string_view v) -> Result<void> {
+                     auto n = parse_int_in(v, lo, hi);
+                     if (!n) return fail(n.error().message);
+                     (c.*field).store(n.value());
+                     return success();
+                 }};
+}
+
 Param atomic_int_param(std::string_view name, std::atomic<int> Config::*field, std::int64_t lo, std::int64_t hi) {
     return Param{name, true, [field](const Config& c) { return std::to_string((c.*field).load()); },
                  [field, lo, hi](Config& c, std::string_view v) -> Result<void> {
@@ -279,27 +290,9 @@ const std::vector<Param>& params() {
                   c.set_requirepass(std::string(v));
                   return success();
               }},
-        Param{"timeout", true, [](const Config& c) { return std::to_string(c.timeout.load()); },
-              [](Config& c, std::string_view v) -> Result<void> {
-                  auto n = parse_int_in(v, 0, INT32_MAX);
-                  if (!n) return fail(n.error().message);
-                  c.timeout = n.value();
-                  return success();
-              }},
-        Param{"slowlog-log-slower-than", true, [](const Config& c) { return std::to_string(c.slowlog_log_slower_than.load()); },
-              [](Config& c, std::string_view v) -> Result<void> {
-                  auto n = parse_int_in(v, -1, INT64_MAX);
-                  if (!n) return fail(n.error().message);
-                  c.slowlog_log_slower_than = n.value();
-                  return success();
-              }},
-        Param{"slowlog-max-len", true, [](const Config& c) { return std::to_string(c.slowlog_max_len.load()); },
-              [](Config& c, std::string_view v) -> Result<void> {
-                  auto n = parse_int_in(v, 0, INT64_MAX);
-                  if (!n) return fail(n.error().message);
-                  c.slowlog_max_len = n.value();
-                  return success();
-              }},
+        atomic_int64_param("timeout", &Config::timeout, 0, INT32_MAX),
+        atomic_int64_param("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, INT64_MAX),
+        atomic_int64_param("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX),
         atomic_memory_param("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024),
         atomic_memory_param("client-query-buffer-limit", &Config::client_query_buffer_limit,
                             1024 * 1024),
