@@ -240,9 +240,9 @@ std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& clien
 
 std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
                                        std::span<const std::string_view> args, resp::ReplyWriter& out,
-                                       std::int64_t now_ms) {
+                                       std::int64_t now_ms, std::uint64_t* ticks) {
     if (!client.reply_off && !client.reply_skip_next)
-        return execute_with(server, client, args, out, ExecOptions{now_ms, true}).blocked;
+        return execute_with(server, client, args, out, ExecOptions{.now_ms = now_ms, .ticks = ticks}).blocked;
     return execute_with_reply_mode(server, client, args, out, now_ms);
 }
 
@@ -372,12 +372,18 @@ bool run_locked(ServerState& server, CommandContext& ctx, std::span<const std::s
 
 // Redis's slowlogPushCurrentCommand: a command that ran for at least slowlog-log-slower-than
 // microseconds (-1: never) is kept. A command that blocked is timed when it is served.
-void log_if_slow(ServerState& server, const CommandContext& ctx, std::uint64_t started_ticks, std::int64_t threshold_us) {
-    if (threshold_us < 0 || (ctx.spec->flags & kSkipSlowlog) || ctx.blocked || ctx.would_block) return;
-    const auto us = static_cast<std::int64_t>(static_cast<double>(cpu_ticks() - started_ticks) / ticks_per_us());
-    if (us < threshold_us) return;
+// Returns the counter reading it took at the end.
+std::uint64_t log_if_slow(ServerState& server, const CommandContext& ctx, std::uint64_t started_ticks,
+                          std::int64_t threshold_us) {
+    const std::uint64_t ended = cpu_ticks();
+    if ((ctx.spec->flags & kSkipSlowlog) || ctx.blocked || ctx.would_block) return ended;
+    // Compared in ticks: no division for the common, fast command.
+    const auto ticks = static_cast<double>(ended - started_ticks);
+    if (ticks < static_cast<double>(threshold_us) * ticks_per_us()) return ended;
+    const auto us = static_cast<std::int64_t>(ticks / ticks_per_us());
     const auto max_len = server.config.slowlog_max_len.load(std::memory_order_relaxed);
     server.slowlog.record(ctx.args, us, ctx.client, static_cast<std::size_t>(max_len));
+    return ended;
 }
 
 void set_first_key_hash(CommandContext& ctx, std::span<const std::size_t> positions) {
@@ -414,7 +420,8 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
     key_positions(*spec, args, positions);
     set_first_key_hash(ctx, positions);
     const std::int64_t slow_us = options.replaying ? -1 : server.config.slowlog_log_slower_than.load(std::memory_order_relaxed);
-    const std::uint64_t started = slow_us >= 0 ? cpu_ticks() : 0;
+    std::uint64_t started = 0;
+    if (slow_us >= 0) started = options.ticks ? *options.ticks : cpu_ticks();
     bool wakes_waiters = false;
     {
         ShardLocks locks(server.store);
@@ -424,7 +431,10 @@ ExecResult execute_with(ServerState& server, ClientSession& client, std::span<co
         if (logging && log->rewriting()) snapshot_before_write(*log, locks);
         wakes_waiters = run_locked(server, ctx, positions, logging);
     }
-    log_if_slow(server, ctx, started, slow_us);
+    if (slow_us >= 0) {
+        const std::uint64_t ended = log_if_slow(server, ctx, started, slow_us);
+        if (options.ticks) *options.ticks = ended;
+    }
     if (wakes_waiters) serve_ready_keys(server);
     // After the command, as Redis: SELECT shows the db it selected. Admin commands are not
     // shown, nor re-runs of a blocked command or the AOF's replay.
@@ -496,7 +506,7 @@ void execute_transaction(CommandContext& exec) {
             wakes_waiters |= run_locked(server, ctx, positions, logging && (q.spec->flags & kWrite));
             if (ctx.would_block) reply_timeout(exec.out, ctx.timeout_reply);
             ctx.would_block = false;  // answered in place: it ran, and is timed like any other
-            log_if_slow(server, ctx, started, slow_us);
+            if (slow_us >= 0) log_if_slow(server, ctx, started, slow_us);
             if (server.monitors.any() && !(q.spec->flags & kAdmin))
                 server.monitors.feed(exec.client, exec.client.db, args, exec.out);
         }

@@ -20,9 +20,12 @@ const CommandSpec* find_subcommand(const CommandSpec& parent, std::string_view n
 // commands instead of asking the clock for each.
 // A blocking command that found nothing to serve writes no reply and returns the client's
 // registration: the caller waits for it to be served or to time out (src/server/).
+// `ticks`, when given, holds a cpu_ticks() reading taken where this command started (the end
+// of the previous one) and receives the reading at its end: a pipeline is timed for SLOWLOG
+// with one counter read per command instead of two.
 std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
                                        std::span<const std::string_view> args, resp::ReplyWriter& out,
-                                       std::int64_t now_ms);
+                                       std::int64_t now_ms, std::uint64_t* ticks = nullptr);
 std::shared_ptr<BlockedClient> execute(ServerState& server, ClientSession& client,
                                        std::span<const std::string_view> args, resp::ReplyWriter& out);
 
@@ -36,6 +39,7 @@ struct ExecOptions {
     bool check_memory = true;
     // The AOF loader replaying the log: runs while loading and is not logged again.
     bool replaying = false;
+    std::uint64_t* ticks = nullptr;  // see execute()
 };
 struct ExecResult {
     std::shared_ptr<BlockedClient> blocked;  // the command blocked (may_block was true)

@@ -103,6 +103,7 @@ BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState&
     // time move (TTLs set early in the batch expire on time for later commands).
     constexpr std::uint64_t kCommandsPerClockRead = 128;
     std::int64_t now_ms = unix_time_ms();
+    std::uint64_t ticks = cpu_ticks();  // SLOWLOG: each command is timed from the previous one's end
     for (;;) {
         std::size_t consumed = 0;
         const resp::ParseStatus status = parser.parse(in.unparsed(), consumed);
@@ -125,7 +126,7 @@ BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState&
                         "Connection from " + session.addr + " aborted.");
             return BatchEnd::close_now;
         }
-        blocked = execute(state, session, args, out, now_ms);
+        blocked = execute(state, session, args, out, now_ms, &ticks);
         if (++executed % kCommandsPerClockRead == 0) now_ms = unix_time_ms();
         in.consume(consumed);
         if (blocked) return BatchEnd::blocked;
