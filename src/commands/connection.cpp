@@ -282,6 +282,10 @@ void client_help_command(CommandContext& c) {
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients with the specified IDs.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "REPLY (ON|OFF|SKIP)",
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
@@ -425,6 +429,49 @@ void client_no_evict_command(CommandContext& c) {
     c.out.ok();
 }
 
+// CLIENT PAUSE <ms> [WRITE|ALL]: a pause still running keeps the later end and the stronger
+// mode (ALL over WRITE), as Redis's pauseClients.
+void client_pause_command(CommandContext& c) {
+    if (c.argc() > 4) {
+        c.out.error("ERR unknown subcommand or wrong number of arguments for '" + error_arg(c.arg(1)) +
+                    "'. Try CLIENT HELP.");
+        return;
+    }
+    const auto ms = parse_int(c.arg(2));
+    if (!ms) {
+        c.out.error("ERR timeout is not an integer or out of range");
+        return;
+    }
+    if (*ms < 0) {
+        c.out.error("ERR timeout is negative");
+        return;
+    }
+    bool writes_only = false;
+    if (c.argc() == 4) {
+        if (option_is(c.arg(3), "write")) writes_only = true;
+        else if (!option_is(c.arg(3), "all")) {
+            c.out.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    }
+    ClientPause& pause = c.server.pause;
+    std::int64_t end = 0;
+    if (__builtin_add_overflow(c.now_ms, *ms, &end)) end = INT64_MAX;
+    const std::int64_t current = pause.end_ms.load();
+    if (current > c.now_ms) {  // still running: combine
+        end = std::max(end, current);
+        writes_only = writes_only && pause.writes_only.load();
+    }
+    pause.writes_only.store(writes_only);
+    pause.end_ms.store(end);
+    c.out.ok();
+}
+
+void client_unpause_command(CommandContext& c) {
+    c.server.pause.end_ms.store(0);
+    c.out.ok();
+}
+
 void client_unblock_command(CommandContext& c) {
     std::int64_t id = 0;
     if (!int_arg_or_reply(c, c.arg(2), id)) return;
@@ -465,6 +512,10 @@ const CommandSpec kClientSubcommands[] = {
      "Instructs the server whether to reply to commands.", "O(1)"},
     {"no-evict", 3, kAdmin | kConn, {}, client_no_evict_command, "connection", "7.0.0",
      "Sets the client eviction mode of the connection.", "O(1)"},
+    {"pause", -3, kAdmin | kConn, {}, client_pause_command, "connection", "3.0.0",
+     "Suspends commands processing.", "O(1)"},
+    {"unpause", 2, kAdmin | kConn, {}, client_unpause_command, "connection", "6.2.0",
+     "Resumes processing commands from paused clients.", "O(N) Where N is the number of paused clients"},
     {"unblock", -3, kAdmin | kConn, {}, client_unblock_command, "connection", "5.0.0",
      "Unblocks a client blocked by a blocking command from a different connection.",
      "O(log N) where N is the number of client connections"},

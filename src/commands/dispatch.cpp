@@ -394,6 +394,17 @@ void set_first_key_hash(CommandContext& ctx, std::span<const std::size_t> positi
 
 }  // namespace
 
+bool paused_for(ServerState& server, const ClientSession& client, std::span<const std::string_view> args) {
+    const std::int64_t end = server.pause.end_ms.load(std::memory_order_relaxed);
+    if (end == 0 || client.monitoring.load(std::memory_order_relaxed) || unix_time_ms() >= end) return false;
+    if (!server.pause.writes_only.load(std::memory_order_relaxed)) return true;
+    const CommandSpec* spec = find_command(args[0]);
+    if (!spec) return false;
+    if (spec->flags & kWrite) return true;
+    if (spec->name == "publish" || spec->name == "spublish") return true;
+    return spec->name == "exec" && client.tx.active && (client.tx.flags & kWrite);
+}
+
 ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
                         resp::ReplyWriter& out, const ExecOptions& options) {
     if (args.empty()) return {};

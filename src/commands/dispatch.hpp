@@ -49,6 +49,11 @@ struct ExecResult {
 ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,
                         resp::ReplyWriter& out, const ExecOptions& options);
 
+// Whether a command about to run must wait for CLIENT PAUSE to end: under a pause of
+// everything, any command; under a write pause, writes, PUBLISH/SPUBLISH and an EXEC whose
+// queue writes. One relaxed load while no pause was ever set.
+bool paused_for(ServerState& server, const ClientSession& client, std::span<const std::string_view> args);
+
 // EXEC's core, called by its handler once the queue may run: with the shards of every queued
 // command's keys and of every watched key locked, replies the null array if a watched key was
 // touched, else runs the queue and replies the array of its replies; the writes are logged

@@ -62,6 +62,13 @@ struct LoadingProgress {
     std::atomic<std::uint64_t> loaded_bytes{0};
 };
 
+// CLIENT PAUSE: until `end_ms`, commands wait before they run (all of them, or with
+// `writes_only` those that write or publish). Monitors are never paused.
+struct ClientPause {
+    std::atomic<std::int64_t> end_ms{0};
+    std::atomic<bool> writes_only{false};
+};
+
 enum class ShutdownMode { default_mode, nosave, save };
 
 class ServerState {
@@ -91,6 +98,7 @@ public:
     PubSub pubsub;
     Monitors monitors;
     SlowLog slowlog;
+    ClientPause pause;
     // While the AOF loads, commands without the loading flag get -LOADING.
     LoadingProgress loading;
 

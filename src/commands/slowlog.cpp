@@ -28,6 +28,11 @@ std::string logged_argument(std::span<const std::string_view> args, std::size_t 
 }
 
 void slowlog_get_command(CommandContext& c) {
+    if (c.argc() > 3) {
+        c.out.error("ERR unknown subcommand or wrong number of arguments for '" + error_arg(c.arg(1)) +
+                    "'. Try SLOWLOG HELP.");
+        return;
+    }
     std::int64_t count = 10;
     if (c.argc() == 3) {
         const auto n = parse_int(c.arg(2));

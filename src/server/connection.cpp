@@ -92,7 +92,7 @@ resp::ParserLimits limits_from(const Config& config) {
     return limits;
 }
 
-enum class BatchEnd { keep_going, blocked, close_after_write, close_now };
+enum class BatchEnd { keep_going, blocked, paused, close_after_write, close_now };
 
 // Parses and executes every complete command in the buffer; replies accumulate in `out`.
 // Stops early at a command that blocked (BLPOP on empty lists), leaving it in `blocked`.
@@ -126,6 +126,8 @@ BatchEnd execute_batch(ReadBuffer& in, resp::RequestParser& parser, ServerState&
                         "Connection from " + session.addr + " aborted.");
             return BatchEnd::close_now;
         }
+        // Left unconsumed: parsed again and run once CLIENT PAUSE is over.
+        if (paused_for(state, session, args)) return BatchEnd::paused;
         blocked = execute(state, session, args, out, now_ms, &ticks);
         if (++executed % kCommandsPerClockRead == 0) now_ms = unix_time_ms();
         in.consume(consumed);
@@ -304,6 +306,18 @@ void install_delivery(ClientSession& session, ServerState& state, const std::sha
     };
 }
 
+// Waits while CLIENT PAUSE lasts, looking again every 10 ms so CLIENT UNPAUSE (or a longer
+// pause) is noticed.
+asio::awaitable<void> wait_for_pause_end(tcp::socket& socket, ServerState& state) {
+    asio::steady_timer timer(socket.get_executor());
+    for (;;) {
+        const std::int64_t left = state.pause.end_ms.load(std::memory_order_relaxed) - unix_time_ms();
+        if (left <= 0) co_return;
+        timer.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(left, 10)));
+        co_await timer.async_wait(use_tuple);
+    }
+}
+
 // Writes and clears the accumulated replies; false if the connection failed.
 asio::awaitable<bool> write_replies(tcp::socket& socket, ServerState& state, ClientSession& session,
                                     Outbox& outbox, std::string& out_buffer) {
@@ -444,11 +458,14 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
         std::uint64_t executed = 0;
         std::shared_ptr<BlockedClient> blocked;
         BatchEnd end = execute_batch(in, parser, state, *session, out, executed, blocked);
-        while (end == BatchEnd::blocked) {
-            // Replies to the commands before the blocking one go out now, as in Redis.
+        while (end == BatchEnd::blocked || end == BatchEnd::paused) {
+            // Replies to the commands before the blocking (or paused) one go out now, as in Redis.
             if (!co_await write_replies(socket, state, *session, *outbox, out_buffer)) co_return finish_connection(state, *session, socket);
+            // Blocked either way to CLIENT LIST (flags=b) and to `timeout`, as Redis's postponed clients.
             session->blocked.store(true, std::memory_order_relaxed);
-            const bool connected = co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out);
+            bool connected = true;
+            if (end == BatchEnd::blocked) connected = co_await wait_until_unblocked(socket, in, state, std::move(blocked), out_buffer, out);
+            else co_await wait_for_pause_end(socket, state);
             session->blocked.store(false, std::memory_order_relaxed);
             if (!connected) co_return finish_connection(state, *session, socket);
             end = execute_batch(in, parser, state, *session, out, executed, blocked);

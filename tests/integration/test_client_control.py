@@ -3,6 +3,7 @@ are really closed or woken, and only those."""
 
 import os
 import re
+import socket
 import sys
 import time
 import unittest
@@ -76,6 +77,21 @@ class ClientControlTest(unittest.TestCase):
         admin2 = self.connect()
         self.assertEqual(admin2.call("RPUSH", "idle-list", "x"), b":1\r\n")
         self.assertEqual(blocked.read_reply(), b"*2\r\n$9\r\nidle-list\r\n$1\r\nx\r\n")
+
+    def test_write_pause_holds_writes_until_unpause_while_reads_run(self):
+        admin, writer, reader = self.connect(), self.connect(), self.connect()
+        self.assertEqual(admin.call("CLIENT", "PAUSE", "20000", "WRITE"), b"+OK\r\n")
+        self.addCleanup(lambda: RawClient(self.server.port).call("CLIENT", "UNPAUSE"))
+        writer.send(encode_command("SET", "paused-key", "1"))
+        self.assertEqual(reader.call("GET", "paused-key"), b"$-1\r\n")  # reads run; the SET waits
+        writer.sock.settimeout(0.3)
+        with self.assertRaises(socket.timeout):
+            writer.sock.recv(1)
+        self.assertIn(b"flags=b", admin.call("CLIENT", "LIST"))
+        self.assertEqual(admin.call("CLIENT", "UNPAUSE"), b"+OK\r\n")
+        writer.sock.settimeout(5)
+        self.assertEqual(writer.read_reply(), b"+OK\r\n")
+        self.assertEqual(reader.call("GET", "paused-key"), b"$1\r\n1\r\n")
 
     def test_monitor_sees_other_clients_commands_in_order(self):
         monitor, other = self.connect(), self.connect()

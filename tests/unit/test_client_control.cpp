@@ -162,3 +162,32 @@ TEST_CASE("slowlog: entries newest first, truncated and redacted as Redis; LEN, 
     h.run({"PING"});
     CHECK(h.run({"SLOWLOG", "LEN"}) == integer(0));  // -1: nothing is logged
 }
+
+TEST_CASE("client pause: which commands wait, how pauses combine, UNPAUSE, Redis's errors") {
+    Harness h;
+    OtherClient other(h);
+    const auto waits = [&](std::initializer_list<std::string_view> args) {
+        return paused_for(h.state, other.session, std::vector<std::string_view>(args));
+    };
+    CHECK_FALSE(waits({"GET", "k"}));
+    CHECK(h.run({"CLIENT", "PAUSE", "10000", "WRITE"}) == ok());
+    CHECK_FALSE(waits({"GET", "k"}));
+    CHECK(waits({"SET", "k", "v"}));
+    CHECK(waits({"PUBLISH", "c", "m"}));
+    other.run({"MULTI"});
+    other.run({"INCR", "n"});
+    CHECK(waits({"EXEC"}));
+    CHECK(h.run({"CLIENT", "PAUSE", "10", "ALL"}) == ok());  // the stronger mode, the later end
+    CHECK(waits({"GET", "k"}));
+    CHECK(h.state.pause.end_ms.load() > unix_time_ms() + 5000);
+    other.session.monitoring = true;  // monitors are never paused
+    CHECK_FALSE(waits({"PING"}));
+    other.session.monitoring = false;
+    CHECK(h.run({"CLIENT", "UNPAUSE"}) == ok());
+    CHECK_FALSE(waits({"SET", "k", "v"}));
+    CHECK(h.run({"CLIENT", "PAUSE", "abc"}) == err("ERR timeout is not an integer or out of range"));
+    CHECK(h.run({"CLIENT", "PAUSE", "-1"}) == err("ERR timeout is negative"));
+    CHECK(h.run({"CLIENT", "PAUSE", "10", "foo"}) == err("ERR CLIENT PAUSE mode must be WRITE or ALL"));
+    CHECK(h.run({"CLIENT", "PAUSE", "10", "write", "x"}) ==
+          err("ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP."));
+}
