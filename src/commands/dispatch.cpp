@@ -307,7 +307,8 @@ const CommandSpec* admit(ServerState& server, ClientSession& client, std::span<c
     const bool is_exec = tx.active && spec->name == "exec";
     const std::uint32_t flags = spec->flags | (is_exec ? tx.flags : 0u);
     AppendLog* const log = options.replaying ? nullptr : server.aof;
-    if ((flags & kWrite) && log && refuse_unloggable_write(*log, out)) return nullptr;
+    // PING too, as Redis: a health check must not report a server that cannot persist writes.
+    if (((flags & kWrite) || spec->name == "ping") && log && refuse_unloggable_write(*log, out)) return nullptr;
     // Queuing takes memory too: over maxmemory, MULTI refuses everything but EXEC (unless its
     // queue holds a denyoom command), DISCARD, QUIT and RESET.
     const bool deny_on_oom = (flags & kDenyOom) || (tx.active && !is_exec && spec->name != "discard" &&

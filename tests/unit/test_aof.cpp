@@ -260,8 +260,10 @@ TEST_CASE("aof: writes are refused with MISCONF while the log cannot be written"
     LoggedHarness h;
     h.log.error = ENOSPC;
     CHECK(h.run({"SET", "k", "v"}) == err("MISCONF Errors writing to the AOF file: No space left on device"));
+    CHECK(h.run({"PING"}) == err("MISCONF Errors writing to the AOF file: No space left on device"));
     CHECK(h.run({"GET", "k"}) == nil());
     h.log.error = 0;
+    CHECK(h.run({"PING"}) == simple("PONG"));
     CHECK(h.run({"SET", "k", "v"}) == ok());
 }
 
