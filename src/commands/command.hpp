@@ -45,6 +45,9 @@ enum CommandFlag : std::uint32_t {
     // corokv-specific: allowed while a RESP2 connection is subscribed ((P|S)SUBSCRIBE,
     // (P|S)UNSUBSCRIBE, PING, QUIT, RESET).
     kSubscribedOk = 1u << 22,
+    // Redis's may-replicate (not shown by COMMAND INFO in 7.0): not a write, but propagated, so
+    // CLIENT PAUSE WRITE holds it too (PUBLISH, SPUBLISH).
+    kMayReplicate = 1u << 23,
 };
 
 // Where the keys are in the argument list, Redis's legacy (first, last, step) triple:
@@ -203,5 +206,9 @@ void reply_help(resp::ReplyWriter& out, std::span<const std::string_view> lines)
 
 // "ERR wrong number of arguments for 'get' command" (subcommands as 'client|id').
 void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name);
+
+// Redis's addReplySubcommandSyntaxError, for a subcommand given arguments it does not take:
+// "ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP."
+void reply_subcommand_syntax_error(CommandContext& c);
 
 }  // namespace corokv

@@ -433,8 +433,7 @@ void client_no_evict_command(CommandContext& c) {
 // mode (ALL over WRITE), as Redis's pauseClients.
 void client_pause_command(CommandContext& c) {
     if (c.argc() > 4) {
-        c.out.error("ERR unknown subcommand or wrong number of arguments for '" + error_arg(c.arg(1)) +
-                    "'. Try CLIENT HELP.");
+        reply_subcommand_syntax_error(c);
         return;
     }
     const auto ms = parse_int(c.arg(2));

@@ -217,6 +217,13 @@ void reply_wrong_arity(resp::ReplyWriter& out, std::string_view full_name) {
     out.error(msg);
 }
 
+void reply_subcommand_syntax_error(CommandContext& c) {
+    std::string container(c.arg(0));
+    for (char& ch : container) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    c.out.error("ERR unknown subcommand or wrong number of arguments for '" + error_arg(c.arg(1)) + "'. Try " +
+                container + " HELP.");
+}
+
 void key_positions(const CommandSpec& spec, std::span<const std::string_view> args,
                    std::vector<std::size_t>& positions) {
     positions.clear();
@@ -401,9 +408,8 @@ bool paused_for(ServerState& server, const ClientSession& client, std::span<cons
     if (!server.pause.writes_only.load(std::memory_order_relaxed)) return true;
     const CommandSpec* spec = find_command(args[0]);
     if (!spec) return false;
-    if (spec->flags & kWrite) return true;
-    if (spec->name == "publish" || spec->name == "spublish") return true;
-    return spec->name == "exec" && client.tx.active && (client.tx.flags & kWrite);
+    if (spec->flags & (kWrite | kMayReplicate)) return true;
+    return spec->name == "exec" && client.tx.active && (client.tx.flags & (kWrite | kMayReplicate));
 }
 
 ExecResult execute_with(ServerState& server, ClientSession& client, std::span<const std::string_view> args,

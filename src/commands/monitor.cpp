@@ -7,34 +7,10 @@
 #include "commands/command_table.hpp"
 #include "commands/numbers.hpp"
 #include "commands/server_state.hpp"
+#include "resp/repr.hpp"
 
 namespace corokv {
 namespace {
-
-// Redis's sdscatrepr: a double-quoted string with C escapes and \xHH for other bytes.
-void append_repr(std::string& out, std::string_view s) {
-    out += '"';
-    for (unsigned char ch : s) {
-        switch (ch) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
-            default:
-                if (ch >= 0x20 && ch < 0x7f) {
-                    out += static_cast<char>(ch);
-                } else {
-                    char hex[5];
-                    std::snprintf(hex, sizeof hex, "\\x%02x", ch);
-                    out += hex;
-                }
-        }
-    }
-    out += '"';
-}
 
 std::string monitor_line(const ClientSession& from, int db, std::span<const std::string_view> args) {
     const std::int64_t us = unix_time_us();
@@ -46,7 +22,7 @@ std::string monitor_line(const ClientSession& from, int db, std::span<const std:
     line += ']';
     for (std::size_t i = 0; i < args.size(); ++i) {
         line += ' ';
-        append_repr(line, redacted_argument(args, i) ? std::string_view("(redacted)") : args[i]);
+        resp::append_repr(line, redacted_argument(args, i) ? std::string_view("(redacted)") : args[i]);
     }
     line += "\r\n";
     return line;

@@ -132,8 +132,7 @@ void spublish_command(CommandContext& c) {
 // PUBSUB CHANNELS/SHARDCHANNELS take one optional pattern; more is Redis's syntax error.
 void pubsub_names_generic(CommandContext& c, SubscriptionKind kind) {
     if (c.argc() > 3) {
-        c.out.error("ERR unknown subcommand or wrong number of arguments for '" + error_arg(c.arg(1)) +
-                    "'. Try PUBSUB HELP.");
+        reply_subcommand_syntax_error(c);
         return;
     }
     std::optional<std::string_view> pattern;
@@ -212,11 +211,11 @@ const CommandSpec kPubsubCommands[] = {
     {"sunsubscribe", -1, kSub, {1, -1, 1}, sunsubscribe_command, "pubsub", "7.0.0",
      "Stops listening to messages posted to shard channels.",
      "O(N) where N is the number of shard channels to unsubscribe."},
-    {"publish", 3, kPubsub | kLoading | kStale | kFast, {}, publish_command, "pubsub", "2.0.0",
+    {"publish", 3, kPubsub | kLoading | kStale | kFast | kMayReplicate, {}, publish_command, "pubsub", "2.0.0",
      "Posts a message to a channel.",
      "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of "
      "subscribed patterns (by any client)."},
-    {"spublish", 3, kPubsub | kLoading | kStale | kFast, {1, 1, 1}, spublish_command, "pubsub", "7.0.0",
+    {"spublish", 3, kPubsub | kLoading | kStale | kFast | kMayReplicate, {1, 1, 1}, spublish_command, "pubsub", "7.0.0",
      "Post a message to a shard channel", "O(N) where N is the number of clients subscribed to the receiving shard channel."},
     {"pubsub", -2, 0, {}, nullptr, "pubsub", "2.8.0", "A container for Pub/Sub commands.",
      "Depends on subcommand.", kPubsubSubcommands},

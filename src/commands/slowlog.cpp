@@ -29,8 +29,7 @@ std::string logged_argument(std::span<const std::string_view> args, std::size_t 
 
 void slowlog_get_command(CommandContext& c) {
     if (c.argc() > 3) {
-        c.out.error("ERR unknown subcommand or wrong number of arguments for '" + error_arg(c.arg(1)) +
-                    "'. Try SLOWLOG HELP.");
+        reply_subcommand_syntax_error(c);
         return;
     }
     std::int64_t count = 10;

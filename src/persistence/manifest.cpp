@@ -1,5 +1,7 @@
 #include "persistence/manifest.hpp"
 
+#include "resp/repr.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -86,29 +88,6 @@ bool needs_quoting(std::string_view s) {
     });
 }
 
-std::string quoted(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
-            default:
-                if (std::isprint(static_cast<unsigned char>(c))) {
-                    out += c;
-                } else {
-                    char hex[8];
-                    std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
-                    out += hex;
-                }
-        }
-    }
-    return out + "\"";
-}
 
 std::string_view trim(std::string_view s) {
     constexpr std::string_view kBlank = " \t\r\n";
@@ -202,7 +181,8 @@ std::string format_manifest(const AofManifest& manifest) {
     std::string out;
     auto add = [&](const AofFileInfo& f) {
         out += "file ";
-        out += needs_quoting(f.name) ? quoted(f.name) : f.name;
+        if (needs_quoting(f.name)) resp::append_repr(out, f.name);
+        else out += f.name;
         out += " seq " + std::to_string(f.seq) + " type ";
         out += static_cast<char>(f.type);
         out += '\n';

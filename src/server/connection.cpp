@@ -193,7 +193,9 @@ public:
         buffers_.push_back(asio::buffer(replies));
         writing_ = true;
         auto [ec, written] = co_await asio::async_write(*socket_, buffers_, use_tuple);
-        state_.stats.total_net_output_bytes.fetch_add(written - replies.size(), std::memory_order_relaxed);
+        // The replies were counted by the caller; the messages ahead of them are counted here.
+        if (written > replies.size())
+            state_.stats.total_net_output_bytes.fetch_add(written - replies.size(), std::memory_order_relaxed);
         written_frames();
         return_from_write(ec);
         co_return !ec;
