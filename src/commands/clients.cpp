@@ -1,5 +1,6 @@
 #include "commands/clients.hpp"
 
+#include "commands/acl_users.hpp"
 #include "commands/command.hpp"
 
 namespace corokv {
@@ -27,6 +28,20 @@ void ClientSession::set_lib_name(std::string n) {
 void ClientSession::set_lib_ver(std::string v) {
     std::lock_guard lock(strings_mutex_);
     lib_ver_ = std::move(v);
+}
+// The pointer is replaced under the lock so another thread's user_name() never reads it torn;
+// this connection's own thread reads `user` without locking (only it writes).
+void ClientSession::set_user(std::shared_ptr<AclUser> u) {
+    std::lock_guard lock(strings_mutex_);
+    user = std::move(u);
+}
+std::string ClientSession::user_name() const {
+    std::lock_guard lock(strings_mutex_);
+    return user ? user->name : "default";
+}
+bool ClientSession::runs_as(const AclUser* u) const {
+    std::lock_guard lock(strings_mutex_);
+    return user.get() == u;
 }
 
 std::string ClientSession::info_line(std::int64_t now_ms) const {
@@ -72,7 +87,7 @@ std::string ClientSession::info_line(std::int64_t now_ms) const {
     line += " tot-mem=" + std::to_string(qcap + omem);
     line += " events=r";
     line += " cmd=" + cmd;
-    line += " user=default redir=-1";
+    line += " user=" + user_name() + " redir=-1";
     line += " resp=" + std::to_string(proto);
     std::string ln = lib_name(), lv = lib_ver();
     if (!ln.empty()) line += " lib-name=" + ln;

@@ -18,6 +18,7 @@ namespace corokv {
 struct CommandSpec;
 struct WatchFlag;      // store/shard.hpp
 struct BlockedClient;  // commands/blocking.hpp
+class AclUser;         // commands/acl_users.hpp
 
 // MULTI's queue and WATCH's keys (Redis's mstate and watched_keys). Owned by the
 // connection's thread; the flag is shared with the keyspaces that hold the watched keys.
@@ -61,6 +62,10 @@ public:
     int db = 0;
     int proto = 2;
     bool authenticated = false;
+    // The ACL user this connection runs as (the default user until AUTH); null only in unit
+    // tests, where it stands for an unrestricted default user. Changed by this connection's
+    // thread through set_user; other threads read its name with user_name().
+    std::shared_ptr<AclUser> user;
     bool close_after_reply = false;  // QUIT, protocol errors
     std::atomic<int> db_shown{0};    // mirrors db for CLIENT LIST from other threads
     std::atomic<std::int64_t> last_active_ms;
@@ -111,6 +116,9 @@ public:
     std::string lib_ver() const;
     void set_lib_name(std::string n);
     void set_lib_ver(std::string v);
+    void set_user(std::shared_ptr<AclUser> u);
+    std::string user_name() const;
+    bool runs_as(const AclUser* u) const;
     void select_db(int index) {
         db = index;
         db_shown.store(index, std::memory_order_relaxed);

@@ -48,6 +48,15 @@ enum CommandFlag : std::uint32_t {
     // Redis's may-replicate (not shown by COMMAND INFO in 7.0): not a write, but propagated, so
     // CLIENT PAUSE WRITE holds it too (PUBLISH, SPUBLISH).
     kMayReplicate = 1u << 23,
+    // How the command uses its keys, for ACL key permissions (Redis's key-spec flags: a key
+    // whose value is read needs %R, one inserted, updated or deleted needs %W). Without these
+    // a read-only command reads its keys and a write command reads and writes them.
+    kKeysBlind = 1u << 24,      // reads no value (EXISTS, TYPE, STRLEN): any key pattern admits it
+    kKeysReadOnly = 1u << 25,   // a write command that reads its other keys (COPY's source, SORT)
+    kKeysWriteOnly = 1u << 26,  // writes without reading (LPUSH, DEL, EXPIRE, MSET, SET)
+    kDestFirst = 1u << 27,      // the first key is a write-only destination (SINTERSTORE & co.)
+    kDestLast = 1u << 28,       // the last of several keys is one (COPY, RENAME, LMOVE, SORT STORE)
+    kReadsWithGet = 1u << 29,   // SET: a GET argument reads the key as well
 };
 
 // Where the keys are in the argument list, Redis's legacy (first, last, step) triple:

@@ -1,5 +1,7 @@
 #include "commands/command_table.hpp"
 
+#include "commands/acl_users.hpp"
+
 namespace corokv {
 
 const std::vector<const CommandSpec*>& all_commands() {
@@ -9,7 +11,7 @@ const std::vector<const CommandSpec*>& all_commands() {
                             hash_commands(), key_commands(), list_commands(), set_commands(),
                             zset_commands(), sort_commands(), memory_commands(), persistence_commands(),
                             transaction_commands(), pubsub_commands(), monitor_commands(),
-                            slowlog_commands()})
+                            slowlog_commands(), acl_commands()})
             for (const CommandSpec& spec : family) v.push_back(&spec);
         return v;
     }();
@@ -31,28 +33,66 @@ std::vector<std::string_view> flag_names(const CommandSpec& spec) {
     return out;
 }
 
-// ACL categories follow from the row: its flags and its group, as Redis derives most of them.
-std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
+namespace {
+
+// The categories a row's group stands for (Redis lists them explicitly per command; for
+// nearly every command they follow its group).
+AclCategoryMask group_categories(std::string_view group) {
+    static constexpr std::pair<std::string_view, AclCategory> groups[] = {
+        {"generic", AclCategory::keyspace}, {"string", AclCategory::string},   {"hash", AclCategory::hash},
+        {"list", AclCategory::list},        {"set", AclCategory::set},         {"sorted-set", AclCategory::sortedset},
+        {"connection", AclCategory::connection}, {"transactions", AclCategory::transaction},
+        {"pubsub", AclCategory::pubsub}};
+    for (const auto& [name, category] : groups)
+        if (name == group) return category_bit(category);
+    return 0;
+}
+
+// Where Redis's explicit categories are not the group's: by full name (a container's entry
+// holds for its subcommands too, unless one has its own).
+AclCategoryMask explicit_categories(const CommandSpec& spec, const CommandSpec* parent) {
+    using C = AclCategory;
+    static const std::pair<std::string_view, AclCategoryMask> exceptions[] = {
+        {"command", category_bit(C::connection)},
+        {"dbsize", category_bit(C::keyspace)},
+        {"flushall", category_bit(C::keyspace) | category_bit(C::dangerous)},
+        {"flushdb", category_bit(C::keyspace) | category_bit(C::dangerous)},
+        {"info", category_bit(C::dangerous)},
+        {"keys", category_bit(C::keyspace) | category_bit(C::dangerous)},
+        {"pubsub|help", 0},
+        {"sort", category_bit(C::list) | category_bit(C::set) | category_bit(C::sortedset) | category_bit(C::dangerous)},
+        {"sort_ro", category_bit(C::list) | category_bit(C::set) | category_bit(C::sortedset) | category_bit(C::dangerous)},
+    };
+    const std::string full_name = parent ? std::string(parent->name) + "|" + std::string(spec.name) : std::string(spec.name);
+    for (const auto& [name, mask] : exceptions)
+        if (name == full_name) return mask;
+    for (const auto& [name, mask] : exceptions)
+        if (parent && name == parent->name) return mask;
+    // A container (CLIENT, CONFIG, OBJECT, ...) has only the categories its flags imply.
+    if (!parent && !spec.subcommands.empty()) return 0;
+    return group_categories(parent ? parent->group : spec.group);
+}
+
+}  // namespace
+
+// Redis's setImplicitACLCategories on top of the explicit ones.
+AclCategoryMask acl_category_mask(const CommandSpec& spec, const CommandSpec* parent) {
+    using C = AclCategory;
+    AclCategoryMask mask = explicit_categories(spec, parent);
+    if (spec.flags & kWrite) mask |= category_bit(C::write);
+    if (spec.flags & kReadonly) mask |= category_bit(C::read);
+    if (spec.flags & kAdmin) mask |= category_bit(C::admin) | category_bit(C::dangerous);
+    if (spec.flags & kPubsub) mask |= category_bit(C::pubsub);
+    mask |= category_bit(spec.flags & kFast ? C::fast : C::slow);
+    if (spec.flags & kBlocking) mask |= category_bit(C::blocking);
+    return mask;
+}
+
+std::vector<std::string_view> acl_categories(const CommandSpec& spec, const CommandSpec* parent) {
+    const AclCategoryMask mask = acl_category_mask(spec, parent);
     std::vector<std::string_view> out;
-    if (spec.group == "generic") out.push_back("@keyspace");
-    if (spec.flags & kReadonly) out.push_back("@read");
-    if (spec.flags & kWrite) out.push_back("@write");
-    if (spec.group == "string") out.push_back("@string");
-    if (spec.group == "hash") out.push_back("@hash");
-    if (spec.group == "list") out.push_back("@list");
-    if (spec.group == "set") out.push_back("@set");
-    if (spec.group == "sorted-set") out.push_back("@sortedset");
-    if (spec.group == "connection") out.push_back("@connection");
-    if (spec.group == "transactions") out.push_back("@transaction");
-    if (spec.group == "pubsub") out.push_back("@pubsub");
-    if (spec.flags & kAdmin) {
-        out.push_back("@admin");
-        out.push_back("@dangerous");
-    }
-    if (spec.flags & kAllShards && spec.flags & (kWrite | kReadonly) && spec.group != "server")
-        out.push_back("@dangerous");
-    out.push_back(spec.flags & kFast ? "@fast" : "@slow");
-    if (spec.flags & kBlocking) out.push_back("@blocking");
+    for (int c = 0; c < static_cast<int>(AclCategory::count); ++c)
+        if (mask & category_bit(static_cast<AclCategory>(c))) out.push_back(acl_category_name(static_cast<AclCategory>(c)));
     return out;
 }
 

@@ -2,6 +2,7 @@
 // (later) ACL categories, MULTI key locking and AOF all read the same rows.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -24,12 +25,16 @@ std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> monitor_commands();
 std::span<const CommandSpec> slowlog_commands();
+std::span<const CommandSpec> acl_commands();
 
 // All top-level commands, in family order.
 const std::vector<const CommandSpec*>& all_commands();
 
 // Data derived from a row, as COMMAND INFO reports it.
 std::vector<std::string_view> flag_names(const CommandSpec& spec);
-std::vector<std::string_view> acl_categories(const CommandSpec& spec);
+// ACL categories (for a subcommand, `parent` is its container), as names without the '@' and
+// as a mask of AclCategory bits (commands/acl_users.hpp).
+std::vector<std::string_view> acl_categories(const CommandSpec& spec, const CommandSpec* parent = nullptr);
+std::uint32_t acl_category_mask(const CommandSpec& spec, const CommandSpec* parent = nullptr);
 
 }  // namespace corokv

@@ -50,7 +50,8 @@ void reset_command(CommandContext& c) {
     c.client.proto = 2;
     c.out.set_protocol(2);
     c.client.set_name("");
-    c.client.authenticated = !c.server.config.requirepass_set.load();
+    c.client.set_user(c.server.acl.default_user());
+    c.client.authenticated = !c.server.acl.auth_required();
     c.out.simple("RESET");
 }
 
@@ -65,11 +66,13 @@ void select_command(CommandContext& c) {
     c.out.ok();
 }
 
-// Only the "default" user exists until ACLs arrive; its password is `requirepass`.
-bool credentials_ok(CommandContext& c, std::string_view user, std::string_view password) {
-    if (user != "default") return false;
-    if (!c.server.config.requirepass_set.load()) return true;  // nopass: any password works
-    return password == c.server.config.requirepass();
+// AUTH and HELLO AUTH: on success the connection runs as that user from now on.
+bool authenticate(CommandContext& c, std::string_view user, std::string_view password) {
+    auto as = c.server.acl.authenticate(user, password);
+    if (!as) return false;
+    c.client.set_user(std::move(as));
+    c.client.authenticated = true;
+    return true;
 }
 
 void auth_command(CommandContext& c) {
@@ -77,18 +80,17 @@ void auth_command(CommandContext& c) {
         c.out.error(errors::kSyntax);
         return;
     }
-    if (c.argc() == 2 && !c.server.config.requirepass_set.load()) {
+    if (c.argc() == 2 && c.server.acl.default_user()->with_rules([](const AclRules& r) { return r.nopass; })) {
         c.out.error("ERR AUTH <password> called without any password configured for the default "
                     "user. Are you sure your configuration is correct?");
         return;
     }
     std::string_view user = c.argc() == 3 ? c.arg(1) : "default";
     std::string_view password = c.argc() == 3 ? c.arg(2) : c.arg(1);
-    if (!credentials_ok(c, user, password)) {
+    if (!authenticate(c, user, password)) {
         c.out.error(errors::kWrongPass);
         return;
     }
-    c.client.authenticated = true;
     c.out.ok();
 }
 
@@ -128,11 +130,10 @@ void hello_command(CommandContext& c) {
     for (std::size_t j = next; j < c.argc(); ++j) {
         const std::size_t more = c.argc() - 1 - j;
         if (option_is(c.arg(j), "auth") && more >= 2) {
-            if (!credentials_ok(c, c.arg(j + 1), c.arg(j + 2))) {
+            if (!authenticate(c, c.arg(j + 1), c.arg(j + 2))) {
                 c.out.error(errors::kWrongPass);
                 return;
             }
-            c.client.authenticated = true;
             j += 2;
         } else if (option_is(c.arg(j), "setname") && more >= 1) {
             if (!set_name_or_reply(c, c.arg(j + 1))) return;
@@ -142,7 +143,7 @@ void hello_command(CommandContext& c) {
             return;
         }
     }
-    if (c.server.config.requirepass_set.load() && !c.client.authenticated) {
+    if (c.server.acl.auth_required() && !c.client.authenticated) {
         c.out.error("NOAUTH HELLO must be called with the client already authenticated, otherwise "
                     "the HELLO AUTH <user> <pass> option can be used to authenticate the client and "
                     "select the RESP protocol version at the same time");
@@ -232,21 +233,22 @@ void client_list_command(CommandContext& c) {
         c.out.verbatim(text);
         return;
     }
-    bool normal = true;
-    if (c.argc() == 4 && option_is(c.arg(2), "type")) {
-        std::string_view t = c.arg(3);
-        normal = option_is(t, "normal");
-        if (!normal && !option_is(t, "master") && !option_is(t, "replica") &&
-            !option_is(t, "slave") && !option_is(t, "pubsub")) {
-            c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
-            return;
-        }
-    } else if (c.argc() != 2) {
+    if (c.argc() == 2) {  // every client, whatever its type
+        for (const auto& client : clients) append(*client);
+        c.out.verbatim(text);
+        return;
+    }
+    if (c.argc() != 4 || !option_is(c.arg(2), "type")) {
         c.out.error(errors::kSyntax);
         return;
     }
+    const std::string_view t = c.arg(3);
+    const bool normal = option_is(t, "normal"), want_pubsub = option_is(t, "pubsub");
+    if (!normal && !want_pubsub && !option_is(t, "master") && !option_is(t, "replica") && !option_is(t, "slave")) {
+        c.out.error("ERR Unknown client type '" + error_arg(t) + "'");
+        return;
+    }
     // A client is "pubsub" while subscribed, else "normal"; corokv has no replicas or masters.
-    const bool want_pubsub = c.argc() == 4 && option_is(c.arg(3), "pubsub");
     if (normal || want_pubsub)
         for (const auto& client : clients)
             if (client->is_pubsub() == want_pubsub) append(*client);
@@ -304,9 +306,10 @@ void client_help_command(CommandContext& c) {
     reply_help(c.out, lines);
 }
 
-// CLIENT KILL's filters; empty optionals match every client. Only the default user exists.
+// CLIENT KILL's filters; empty optionals match every client.
 struct KillFilter {
     std::optional<std::uint64_t> id;
+    std::shared_ptr<AclUser> user;
     std::optional<bool> pubsub;  // TYPE: true = pubsub, false = normal (no replicas here)
     bool matches_no_type = false;  // TYPE master|replica|slave: nothing matches
     std::optional<std::string> addr, laddr;
@@ -316,6 +319,7 @@ struct KillFilter {
 bool matches(const KillFilter& f, const ClientSession& client) {
     if (f.id && client.id != *f.id) return false;
     if (f.matches_no_type) return false;
+    if (f.user && !client.runs_as(f.user.get())) return false;
     if (f.pubsub && client.is_pubsub() != *f.pubsub) return false;
     if (f.addr && client.addr != *f.addr) return false;
     if (f.laddr && client.laddr != *f.laddr) return false;
@@ -347,7 +351,8 @@ bool kill_filter_or_reply(CommandContext& c, KillFilter& f) {
                 return false;
             }
         } else if (option_is(option, "user")) {
-            if (value != "default") {
+            f.user = c.server.acl.find(value);
+            if (!f.user) {
                 c.out.error("ERR No such user '" + error_arg(value) + "'");
                 return false;
             }

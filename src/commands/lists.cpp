@@ -555,34 +555,34 @@ constexpr std::string_view kMpopComplexity =
 // Flags as COMMAND INFO shows them on Redis 7.0.15, except "blocking", which corokv's flag
 // set does not have yet ("movablekeys" follows from find_keys).
 const CommandSpec kListCommands[] = {
-    {"lpush", -3, kWrite | kDenyOom | kFast, kFirstKey, lpush_command, "list", "1.0.0",
+    {"lpush", -3, kWrite | kDenyOom | kFast | kKeysWriteOnly, kFirstKey, lpush_command, "list", "1.0.0",
      "Prepend one or multiple elements to a list", kPushComplexity},
-    {"rpush", -3, kWrite | kDenyOom | kFast, kFirstKey, rpush_command, "list", "1.0.0",
+    {"rpush", -3, kWrite | kDenyOom | kFast | kKeysWriteOnly, kFirstKey, rpush_command, "list", "1.0.0",
      "Append one or multiple elements to a list", kPushComplexity},
-    {"lpushx", -3, kWrite | kDenyOom | kFast, kFirstKey, lpushx_command, "list", "2.2.0",
+    {"lpushx", -3, kWrite | kDenyOom | kFast | kKeysWriteOnly, kFirstKey, lpushx_command, "list", "2.2.0",
      "Prepend an element to a list, only if the list exists", kPushComplexity},
-    {"rpushx", -3, kWrite | kDenyOom | kFast, kFirstKey, rpushx_command, "list", "2.2.0",
+    {"rpushx", -3, kWrite | kDenyOom | kFast | kKeysWriteOnly, kFirstKey, rpushx_command, "list", "2.2.0",
      "Append an element to a list, only if the list exists", kPushComplexity},
     {"lpop", -2, kWrite | kFast, kFirstKey, lpop_command, "list", "1.0.0",
      "Remove and get the first elements in a list", "O(N) where N is the number of elements returned"},
     {"rpop", -2, kWrite | kFast, kFirstKey, rpop_command, "list", "1.0.0",
      "Remove and get the last elements in a list", "O(N) where N is the number of elements returned"},
-    {"llen", 2, kReadonly | kFast, kFirstKey, llen_command, "list", "1.0.0", "Get the length of a list", "O(1)"},
+    {"llen", 2, kReadonly | kFast | kKeysBlind, kFirstKey, llen_command, "list", "1.0.0", "Get the length of a list", "O(1)"},
     {"lrange", 4, kReadonly, kFirstKey, lrange_command, "list", "1.0.0", "Get a range of elements from a list",
      "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or "
      "TAIL) for large lists; and N is the number of elements in the specified range."},
     {"lindex", 3, kReadonly, kFirstKey, lindex_command, "list", "1.0.0", "Get an element from a list by its index",
      "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking "
      "for the first or the last element of the list O(1)."},
-    {"lset", 4, kWrite | kDenyOom, kFirstKey, lset_command, "list", "1.0.0",
+    {"lset", 4, kWrite | kDenyOom | kKeysWriteOnly, kFirstKey, lset_command, "list", "1.0.0",
      "Set the value of an element in a list by its index",
      "O(N) where N is the length of the list. Setting either the first or the last element of the list is "
      "O(1)."},
-    {"lrem", 4, kWrite, kFirstKey, lrem_command, "list", "1.0.0", "Remove elements from a list",
+    {"lrem", 4, kWrite | kKeysWriteOnly, kFirstKey, lrem_command, "list", "1.0.0", "Remove elements from a list",
      "O(N+M) where N is the length of the list and M is the number of elements removed."},
-    {"ltrim", 4, kWrite, kFirstKey, ltrim_command, "list", "1.0.0", "Trim a list to the specified range",
+    {"ltrim", 4, kWrite | kKeysWriteOnly, kFirstKey, ltrim_command, "list", "1.0.0", "Trim a list to the specified range",
      "O(N) where N is the number of elements to be removed by the operation."},
-    {"linsert", 5, kWrite | kDenyOom, kFirstKey, linsert_command, "list", "2.2.0",
+    {"linsert", 5, kWrite | kDenyOom | kKeysWriteOnly, kFirstKey, linsert_command, "list", "2.2.0",
      "Insert an element before or after another element in a list",
      "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that "
      "inserting somewhere on the left end on the list (head) can be considered O(1) and inserting "
@@ -591,9 +591,9 @@ const CommandSpec kListCommands[] = {
      "O(N) where N is the number of elements in the list, for the average case. When searching for "
      "elements near the head or the tail of the list, or when the MAXLEN option is provided, the command "
      "may run in constant time."},
-    {"lmove", 5, kWrite | kDenyOom, kTwoKeys, lmove_command, "list", "6.2.0",
+    {"lmove", 5, kWrite | kDenyOom | kDestLast, kTwoKeys, lmove_command, "list", "6.2.0",
      "Pop an element from a list, push it to another list and return it", "O(1)"},
-    {"rpoplpush", 3, kWrite | kDenyOom, kTwoKeys, rpoplpush_command, "list", "1.2.0",
+    {"rpoplpush", 3, kWrite | kDenyOom | kDestLast, kTwoKeys, rpoplpush_command, "list", "1.2.0",
      "Remove the last element in a list, prepend it to another list and return it", "O(1)"},
     {"lmpop", -4, kWrite, kMovableKeys, lmpop_command, "list", "7.0.0", "Pop elements from a list",
      kMpopComplexity, {}, lmpop_keys},
@@ -603,10 +603,10 @@ const CommandSpec kListCommands[] = {
     {"brpop", -3, kWrite | kNoscript | kBlocking, kAllButLast, brpop_command, "list", "2.0.0",
      "Remove and get the last element in a list, or block until one is available",
      "O(N) where N is the number of provided keys."},
-    {"blmove", 6, kWrite | kDenyOom | kNoscript | kBlocking, kTwoKeys, blmove_command, "list", "6.2.0",
+    {"blmove", 6, kWrite | kDenyOom | kNoscript | kBlocking | kDestLast, kTwoKeys, blmove_command, "list", "6.2.0",
      "Pop an element from a list, push it to another list and return it; or block until one is available",
      "O(1)"},
-    {"brpoplpush", 4, kWrite | kDenyOom | kNoscript | kBlocking, kTwoKeys, brpoplpush_command, "list", "2.2.0",
+    {"brpoplpush", 4, kWrite | kDenyOom | kNoscript | kBlocking | kDestLast, kTwoKeys, brpoplpush_command, "list", "2.2.0",
      "Pop an element from a list, push it to another list and return it; or block until one is available",
      "O(1)"},
     {"blmpop", -5, kWrite | kBlocking, kMovableKeys, blmpop_command, "list", "7.0.0",

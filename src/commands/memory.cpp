@@ -76,7 +76,7 @@ void memory_help_command(CommandContext& c) {
 }
 
 const CommandSpec kMemorySubcommands[] = {
-    {"usage", -3, kReadonly, {2, 2, 1}, memory_usage_command, "server", "4.0.0",
+    {"usage", -3, kReadonly | kKeysBlind, {2, 2, 1}, memory_usage_command, "server", "4.0.0",
      "Estimate the memory usage of a key", "O(N) where N is the number of samples."},
     {"purge", 2, 0, {}, memory_purge_command, "server", "4.0.0",
      "Ask the allocator to release memory", "Depends on how much memory is allocated, could be slow"},

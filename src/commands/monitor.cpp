@@ -53,6 +53,8 @@ bool redacted_argument(std::span<const std::string_view> args, std::size_t i) {
             if (option_is(args[j], "auth") && (i == j + 1 || i == j + 2)) return true;
         return false;
     }
+    // ACL SETUSER <user> <rules...>: the name too, as Redis (rules may hold passwords).
+    if (option_is(args[0], "acl") && args.size() > 2 && option_is(args[1], "setuser")) return i >= 2;
     // CONFIG SET requirepass <value> (among other pairs).
     if (option_is(args[0], "config") && args.size() > 2 && option_is(args[1], "set"))
         return i >= 3 && i % 2 == 1 && option_is(args[i - 1], "requirepass");

@@ -431,6 +431,7 @@ void config_set_command(CommandContext& c) {
         }
     }
     std::vector<std::pair<std::string, std::string>> previous;
+    const std::string requirepass_before = c.server.config.requirepass();
     for (std::size_t i = 2; i < c.argc(); i += 2) {
         std::string before = c.server.config.get(c.arg(i)).value();
         auto r = c.server.config.set(c.arg(i), c.arg(i + 1), /*at_runtime=*/true);
@@ -443,6 +444,10 @@ void config_set_command(CommandContext& c) {
     }
     // A lowered maxmemory takes effect now, as in Redis: evict down to it before replying.
     if (seen.contains("maxmemory") || seen.contains("maxmemory-policy")) evict_to_maxmemory(c.server, c.now_ms);
+    // The default user gets requirepass as its only password, as in Redis only when the
+    // value changed (ACL SETUSER default's passwords survive setting the same value again).
+    if (const std::string now = c.server.config.requirepass(); now != requirepass_before)
+        c.server.acl.set_default_password(now);
     // appendonly yes starts a rewrite that writes the base, then logs; no stops logging.
     if (seen.contains("appendonly") && c.server.aof) c.server.aof->set_enabled(c.server.config.appendonly.load());
     c.out.ok();
@@ -516,9 +521,9 @@ void reply_command_info(CommandContext& c, const CommandSpec& spec, std::string_
     c.out.integer(spec.keys.first);
     c.out.integer(spec.keys.last);
     c.out.integer(spec.keys.step);
-    auto cats = acl_categories(spec);
+    auto cats = acl_categories(spec, parent.empty() ? nullptr : find_command(parent));
     c.out.set(cats.size());
-    for (std::string_view cat : cats) c.out.simple(cat);
+    for (std::string_view cat : cats) c.out.simple("@" + std::string(cat));
     c.out.set(0);  // tips
     reply_key_specs(c, spec);
     c.out.array(spec.subcommands.size());

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "commands/acl_users.hpp"
 #include "commands/append_log.hpp"
 #include "commands/clients.hpp"
 #include "commands/monitor.hpp"
@@ -67,6 +68,12 @@ struct LoadingProgress {
 struct ClientPause {
     std::atomic<std::int64_t> end_ms{0};
     std::atomic<bool> writes_only{false};
+    // Either mode also holds active expiry and eviction, as in Redis: nothing changes the
+    // dataset on its own while writers wait.
+    bool in_effect(std::int64_t now_ms) const {
+        const std::int64_t end = end_ms.load(std::memory_order_relaxed);
+        return end != 0 && now_ms < end;
+    }
 };
 
 enum class ShutdownMode { default_mode, nosave, save };
@@ -96,6 +103,7 @@ public:
     // The AOF (src/persistence/); set before clients run, null only in unit tests.
     AppendLog* aof = nullptr;
     PubSub pubsub;
+    AclRegistry acl;
     Monitors monitors;
     SlowLog slowlog;
     ClientPause pause;

@@ -503,20 +503,20 @@ constexpr KeyRange kFirstKey{1, 1, 1};
 constexpr KeyRange kAllKeys{1, -1, 1};
 
 const CommandSpec kSetCommands[] = {
-    {"sadd", -3, kWrite | kDenyOom | kFast, kFirstKey, sadd_command, "set", "1.0.0",
+    {"sadd", -3, kWrite | kDenyOom | kFast | kKeysWriteOnly, kFirstKey, sadd_command, "set", "1.0.0",
      "Add one or more members to a set",
      "O(1) for each element added, so O(N) to add N elements when the command is called with "
      "multiple arguments."},
-    {"srem", -3, kWrite | kFast, kFirstKey, srem_command, "set", "1.0.0",
+    {"srem", -3, kWrite | kFast | kKeysWriteOnly, kFirstKey, srem_command, "set", "1.0.0",
      "Remove one or more members from a set", "O(N) where N is the number of members to be removed."},
     {"smembers", 2, kReadonly, kFirstKey, sinter_command, "set", "1.0.0",
      "Get all the members in a set", "O(N) where N is the set cardinality."},
-    {"sismember", 3, kReadonly | kFast, kFirstKey, sismember_command, "set", "1.0.0",
+    {"sismember", 3, kReadonly | kFast | kKeysBlind, kFirstKey, sismember_command, "set", "1.0.0",
      "Determine if a given value is a member of a set", "O(1)"},
     {"smismember", -3, kReadonly | kFast, kFirstKey, smismember_command, "set", "6.2.0",
      "Returns the membership associated with the given elements for a set",
      "O(N) where N is the number of elements being checked for membership"},
-    {"scard", 2, kReadonly | kFast, kFirstKey, scard_command, "set", "1.0.0",
+    {"scard", 2, kReadonly | kFast | kKeysBlind, kFirstKey, scard_command, "set", "1.0.0",
      "Get the number of members in a set", "O(1)"},
     {"spop", -2, kWrite | kFast, kFirstKey, spop_command, "set", "1.0.0",
      "Remove and return one or multiple random members from a set",
@@ -525,7 +525,7 @@ const CommandSpec kSetCommands[] = {
      "Get one or multiple random members from a set",
      "Without the count argument O(1), otherwise O(N) where N is the absolute value of the "
      "passed count."},
-    {"smove", 4, kWrite | kFast, {1, 2, 1}, smove_command, "set", "1.0.0",
+    {"smove", 4, kWrite | kFast | kDestLast, {1, 2, 1}, smove_command, "set", "1.0.0",
      "Move a member from one set to another", "O(1)"},
     {"sinter", -2, kReadonly, kAllKeys, sinter_command, "set", "1.0.0", "Intersect multiple sets",
      "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
@@ -539,14 +539,14 @@ const CommandSpec kSetCommands[] = {
      "O(N) where N is the total number of elements in all given sets."},
     {"sdiff", -2, kReadonly, kAllKeys, sdiff_command, "set", "1.0.0", "Subtract multiple sets",
      "O(N) where N is the total number of elements in all given sets."},
-    {"sinterstore", -3, kWrite | kDenyOom, kAllKeys, sinterstore_command, "set", "1.0.0",
+    {"sinterstore", -3, kWrite | kDenyOom | kDestFirst | kKeysReadOnly, kAllKeys, sinterstore_command, "set", "1.0.0",
      "Intersect multiple sets and store the resulting set in a key",
      "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
      "sets."},
-    {"sunionstore", -3, kWrite | kDenyOom, kAllKeys, sunionstore_command, "set", "1.0.0",
+    {"sunionstore", -3, kWrite | kDenyOom | kDestFirst | kKeysReadOnly, kAllKeys, sunionstore_command, "set", "1.0.0",
      "Add multiple sets and store the resulting set in a key",
      "O(N) where N is the total number of elements in all given sets."},
-    {"sdiffstore", -3, kWrite | kDenyOom, kAllKeys, sdiffstore_command, "set", "1.0.0",
+    {"sdiffstore", -3, kWrite | kDenyOom | kDestFirst | kKeysReadOnly, kAllKeys, sdiffstore_command, "set", "1.0.0",
      "Subtract multiple sets and store the resulting set in a key",
      "O(N) where N is the total number of elements in all given sets."},
     {"sscan", -3, kReadonly, kFirstKey, sscan_command, "set", "2.8.0",

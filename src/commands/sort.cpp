@@ -331,7 +331,7 @@ void sort_keys(std::span<const std::string_view> args, std::vector<std::size_t>&
 // shard: SORT locks every shard (kAllShards). COMMAND INFO still shows Redis's flags, as
 // flag_names() has no name for kAllShards.
 const CommandSpec kSortCommands[] = {
-    {"sort", -2, kWrite | kDenyOom | kAllShards, {1, 1, 1}, sort_command, "generic", "1.0.0",
+    {"sort", -2, kWrite | kDenyOom | kAllShards | kDestLast | kKeysReadOnly, {1, 1, 1}, sort_command, "generic", "1.0.0",
      "Sort the elements in a list, set or sorted set",
      "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the "
      "number of returned elements. When the elements are not sorted, complexity is O(N).",

@@ -100,7 +100,7 @@ const CommandSpec kTransactionCommands[] = {
      "Executes all commands in a transaction.", "Depends on commands in the transaction"},
     {"discard", 1, kTx | kFast | kAllowBusy, {}, discard_command, "transactions", "2.0.0",
      "Discards a transaction.", "O(N), when N is the number of queued commands"},
-    {"watch", -2, kTx | kFast | kAllowBusy, {1, -1, 1}, watch_command, "transactions", "2.2.0",
+    {"watch", -2, kTx | kFast | kAllowBusy | kKeysBlind, {1, -1, 1}, watch_command, "transactions", "2.2.0",
      "Monitors changes to keys to determine the execution of a transaction.", "O(1) for every key."},
     {"unwatch", 1, kNoscript | kLoading | kStale | kFast | kAllowBusy, {}, unwatch_command, "transactions",
      "2.2.0", "Forgets about watched keys of a transaction.", "O(N)"},

@@ -291,6 +291,7 @@ const std::vector<Param>& params() {
                   return success();
               }},
         atomic_int64_param("timeout", &Config::timeout, 0, INT32_MAX),
+        atomic_int64_param("tcp-keepalive", &Config::tcp_keepalive, 0, INT32_MAX),
         atomic_int64_param("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, INT64_MAX),
         atomic_int64_param("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX),
         atomic_memory_param("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024),
@@ -395,7 +396,6 @@ std::string Config::requirepass() const {
 void Config::set_requirepass(std::string pw) {
     std::lock_guard lock(strings_mutex_);
     requirepass_ = std::move(pw);
-    requirepass_set = !requirepass_.empty();
 }
 
 Result<void> Config::set(std::string_view name, std::string_view value, bool at_runtime) {

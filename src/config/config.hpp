@@ -57,11 +57,12 @@ public:
     std::atomic<std::int64_t> proto_max_bulk_len{512LL * 1024 * 1024};
     std::atomic<std::int64_t> client_query_buffer_limit{1024LL * 1024 * 1024};
     std::atomic<std::int64_t> timeout{0};  // seconds a client may stay idle; 0 = for ever
+    // TCP keepalive probes on accepted connections: first after this many idle seconds (0 = off).
+    std::atomic<std::int64_t> tcp_keepalive{300};
     std::atomic<std::int64_t> slowlog_log_slower_than{10000};  // µs; -1 = off, 0 = every command
     std::atomic<std::int64_t> slowlog_max_len{128};
     std::atomic<int> hz{10};
     std::atomic<int> loglevel{2};   // index into kLogLevels
-    std::atomic<bool> requirepass_set{false};
     // Eviction (store/eviction.hpp). maxmemory 0 = no limit.
     std::atomic<std::uint64_t> maxmemory{0};
     std::atomic<EvictionPolicy> maxmemory_policy{EvictionPolicy::noeviction};

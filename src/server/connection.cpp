@@ -8,6 +8,11 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <iterator>
@@ -33,6 +38,17 @@ constexpr std::size_t kMinFreeSpace = 4 * 1024;
 // Buffers that grew for one big request or reply are given back afterwards.
 constexpr std::size_t kKeepReadBuffer = 64 * 1024;
 constexpr std::size_t kKeepWriteBuffer = 1024 * 1024;
+
+// Redis's anetKeepAlive: probes start after `interval` idle seconds, then every third of it,
+// and three unanswered ones drop the connection (a peer that vanished without a FIN).
+void enable_keepalive(int fd, std::int64_t interval) {
+    if (interval <= 0) return;
+    const int yes = 1, idle = static_cast<int>(interval), every = std::max(1, idle / 3), probes = 3;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof yes);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &every, sizeof every);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+}
 
 std::string endpoint_text(const tcp::endpoint& ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -428,11 +444,13 @@ asio::awaitable<void> serve_connection(tcp::socket accepted, ServerState& state)
     tcp::socket& socket = *socket_ptr;
     std::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    enable_keepalive(socket.native_handle(), state.config.tcp_keepalive.load(std::memory_order_relaxed));
     const std::int64_t now = unix_time_ms();
     auto session = std::make_shared<ClientSession>(
         state.clients.next_id(), endpoint_text(socket.remote_endpoint(ignored)),
         endpoint_text(socket.local_endpoint(ignored)), static_cast<int>(socket.native_handle()), now);
-    session->authenticated = !state.config.requirepass_set.load();
+    session->set_user(state.acl.default_user());
+    session->authenticated = !state.acl.auth_required();
     // Other threads (SHUTDOWN, later CLIENT KILL) stop us by half-closing the read side on
     // our own executor: a pending read ends, an in-flight reply is still written out.
     session->kill = [weak = std::weak_ptr<tcp::socket>(socket_ptr), exec = socket.get_executor()] {

@@ -119,15 +119,16 @@ struct Server::Impl {
             const std::int64_t now = unix_time_ms();
             // Like Redis, nothing expires while the AOF loads: a key past its deadline may
             // still be written by later commands of the log (see CommandContext::expiry_clock_ms).
-            const bool loading = state.loading.active.load();
+            // Nor while clients are paused (CLIENT PAUSE, either mode), as in Redis.
+            const bool frozen = state.loading.active.load() || state.pause.in_effect(now);
             if (clock::now() < next_tick) {
-                if (loading) continue;
+                if (frozen) continue;
                 expiry_behind = state.store.active_expire_cycle(now, kFastCycle, /*slow=*/false).more_due;
                 continue;
             }
             last_tick = clock::now();
             // At most a quarter of each period, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
-            if (!loading) {
+            if (!frozen) {
                 expiry_behind = state.store.active_expire_cycle(now, period / 4).more_due;
                 // No eviction while the AOF loads either: the log may still free memory.
                 finish_evictions(now, period / 4);

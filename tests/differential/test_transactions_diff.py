@@ -30,6 +30,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pylib.transcripts import assert_same_transcripts  # noqa: E402
 from pylib.servers import RawClient, encode_command, start_corokv, start_redis  # noqa: E402
 
 AGAINST = os.environ.get("TX_AGAINST", "corokv")
@@ -194,18 +195,7 @@ class TransactionDiffTest(unittest.TestCase):
             with self.subTest(resp=proto):
                 theirs = run_scenario(self.oracle.port, steps, proto)
                 ours = run_scenario(self.subject.port, steps, proto)
-                for i, st in enumerate(steps):
-                    if st.want is None or i >= len(theirs):
-                        continue
-                    want = st.want[proto - 2] if isinstance(st.want, tuple) else st.want
-                    self.assertEqual(theirs[i], want, f"suite bug: redis-server disagrees at step #{i} {st!r}")
-                self.assertEqual(len(theirs), len(steps), f"oracle failed: {theirs[-1]}")
-                for i, st in enumerate(steps):
-                    got = ours[i] if i < len(ours) else "<scenario stopped earlier>"
-                    if got != theirs[i]:
-                        trail = "\n".join(f"  #{j} {steps[j]!r}: {ours[j]!r}" for j in range(max(0, i - 6), i))
-                        self.fail(f"RESP{proto}, step #{i} {st!r}\n    {AGAINST}: {got!r}\n    redis:  {theirs[i]!r}\n"
-                                  f"preceding steps on {AGAINST}:\n{trail}")
+                assert_same_transcripts(self, steps, theirs, ours, proto, AGAINST)
 
     # --- MULTI / EXEC / DISCARD basics ---------------------------------------------------------
 

@@ -16,6 +16,19 @@ def client_id(c):
     return int(c.call("CLIENT", "ID")[1:-2])
 
 
+def server_side_timer(server_port, client_port):
+    """(timer kind, jiffies left) of the server's end of a connection, from /proc/net/tcp:
+    kind 2 is the keepalive timer, 0 none."""
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local, remote, timer = fields[1], fields[2], fields[5]
+            if int(local.split(":")[1], 16) == server_port and int(remote.split(":")[1], 16) == client_port:
+                kind, left = timer.split(":")
+                return int(kind, 16), int(left, 16)
+    return None
+
+
 class ClientControlTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -109,6 +122,45 @@ class ClientControlTest(unittest.TestCase):
         self.assertEqual(monitor.call("GET", "m"), b"-ERR Replica can't interact with the keyspace\r\n")
         self.assertEqual(monitor.call("RESET"), b"+RESET\r\n")
         self.assertEqual(monitor.call("GET", "m"), b"$3\r\nx y\r\n")
+
+    def timer_of_new_connection(self):
+        c = RawClient(self.server.port, timeout=5)
+        self.addCleanup(c.close)
+        self.assertEqual(c.call("PING"), b"+PONG\r\n")
+        return server_side_timer(self.server.port, c.sock.getsockname()[1])
+
+    def test_keepalive_follows_the_setting_at_accept_time(self):
+        """tcp-keepalive: accepted connections probe an idle peer after that many seconds."""
+        kind, left = self.timer_of_new_connection()
+        self.assertEqual(kind, 2)
+        self.assertTrue(250 * 100 <= left <= 300 * 100, left)  # the default 300 s, in clock ticks
+        admin = RawClient(self.server.port, timeout=5)
+        self.addCleanup(admin.close)
+        self.assertEqual(admin.call("CONFIG", "SET", "tcp-keepalive", "60"), b"+OK\r\n")
+        kind, left = self.timer_of_new_connection()
+        self.assertEqual(kind, 2)
+        self.assertTrue(50 * 100 <= left <= 60 * 100, left)
+        self.assertEqual(admin.call("CONFIG", "SET", "tcp-keepalive", "0"), b"+OK\r\n")
+        self.assertEqual(self.timer_of_new_connection()[0], 0)
+        self.assertEqual(admin.call("CONFIG", "SET", "tcp-keepalive", "300"), b"+OK\r\n")
+
+    def test_no_active_expiry_under_a_write_pause(self):
+        """CLIENT PAUSE also holds active expiry, as Redis's: keys past their deadline stay
+        counted until the pause ends, then the expiry cycle reclaims them."""
+        c = self.connect()
+        self.assertEqual(c.call("SELECT", "9"), b"+OK\r\n")  # a db no other test of the class uses
+        for i in range(200):
+            c.send(encode_command("SET", f"k{i}", "v", "PX", "150"))
+        for _ in range(200):
+            self.assertEqual(c.read_reply(), b"+OK\r\n")
+        self.assertEqual(c.call("CLIENT", "PAUSE", "1500", "WRITE"), b"+OK\r\n")
+        time.sleep(0.8)  # every deadline passed long ago; the cycle would have reclaimed them all
+        self.assertEqual(c.call("DBSIZE"), b":200\r\n")
+        self.assertEqual(c.call("CLIENT", "UNPAUSE"), b"+OK\r\n")
+        deadline = time.monotonic() + 5
+        while c.call("DBSIZE") != b":0\r\n" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(c.call("DBSIZE"), b":0\r\n")
 
 
 if __name__ == "__main__":

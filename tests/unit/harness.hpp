@@ -23,6 +23,7 @@ public:
         : store(shards, databases), state(config, store),
           client(1, "127.0.0.1:40000", "127.0.0.1:6379", 7, unix_time_ms()) {
         client.authenticated = true;
+        client.set_user(state.acl.default_user());
         // Registered without ownership, so CLIENT LIST and INFO clients see it as a server
         // connection would be seen.
         state.clients.add(std::shared_ptr<ClientSession>(std::shared_ptr<ClientSession>(), &client));
@@ -61,6 +62,7 @@ public:
 struct OtherClient {
     explicit OtherClient(Harness& h) : h(h), session(2, "127.0.0.1:40001", "127.0.0.1:6379", 8, unix_time_ms()) {
         session.authenticated = true;
+        session.set_user(h.state.acl.default_user());
     }
     std::string run(std::initializer_list<std::string_view> args) {
         std::string reply;

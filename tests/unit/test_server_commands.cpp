@@ -325,7 +325,7 @@ TEST_CASE("server: HELLO sets the name only when the whole command succeeds") {
 
 TEST_CASE("server: requirepass: commands need AUTH first") {
     Harness h;
-    h.config.set_requirepass("pw");
+    h.state.acl.set_default_password("pw");
     h.client.authenticated = false;
     CHECK(h.run({"GET", "k"}) == err("NOAUTH Authentication required."));
     CHECK(h.run({"SET", "k", "v"}) == err("NOAUTH Authentication required."));
@@ -362,7 +362,7 @@ TEST_CASE("server: requirepass: commands need AUTH first") {
 
 TEST_CASE("server: requirepass: HELLO AUTH authenticates, also when a later option fails") {
     Harness h;
-    h.config.set_requirepass("pw");
+    h.state.acl.set_default_password("pw");
     h.client.authenticated = false;
     CHECK(h.run({"HELLO", "2", "AUTH", "default", "wrong"}) ==
           err("WRONGPASS invalid username-password pair or user is disabled."));
@@ -784,7 +784,7 @@ TEST_CASE("server: SHUTDOWN refuses the flag combinations Redis refuses") {
 
 TEST_CASE("server: QUIT answers OK and closes, with arguments and before AUTH too") {
     Harness h;
-    h.config.set_requirepass("pw");
+    h.state.acl.set_default_password("pw");
     h.client.authenticated = false;
     CHECK(h.run({"QUIT", "extra"}) == ok());
     CHECK(h.client.close_after_reply);
