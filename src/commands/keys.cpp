@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 #include "commands/scan.hpp"
 #include "commands/server_state.hpp"
@@ -25,8 +26,12 @@ std::mt19937_64& rng() {
 
 void del_command(CommandContext& c) {
     std::int64_t deleted = 0;
-    for (std::size_t i = 1; i < c.argc(); ++i)
-        if (c.peek(c.arg(i)) && c.erase(c.arg(i))) ++deleted;
+    for (std::size_t i = 1; i < c.argc(); ++i) {
+        if (c.peek(c.arg(i)) && c.erase(c.arg(i))) {
+            ++deleted;
+            notify(c, kev::kGeneric, "del", c.arg(i));
+        }
+    }
     c.out.integer(deleted);
     if (deleted == 0) c.log_nothing();
 }
@@ -163,11 +168,15 @@ void rename_generic(CommandContext& c, bool nx) {
     Value moved = std::move(e->value);
     const Entry history = Entry{{}, e->expire_at_ms, e->access_ticks, e->lfu_minutes, e->lfu_counter};
     c.erase(src);
+    // Redis deletes an existing destination and adds the key anew: "new" either way.
+    c.erase(dst);
     Entry& target = c.overwrite(dst, std::move(moved));
     if (history.expire_at_ms != 0) c.set_expire(dst, target, history.expire_at_ms);
     target.access_ticks = history.access_ticks;
     target.lfu_minutes = history.lfu_minutes;
     target.lfu_counter = history.lfu_counter;
+    notify(c, kev::kGeneric, "rename_from", src);
+    notify(c, kev::kGeneric, "rename_to", dst);
     if (nx) c.out.integer(1);
     else c.out.ok();
 }
@@ -201,18 +210,21 @@ void copy_command(CommandContext& c) {
         return;
     }
     Entry* e = c.find_read(src);  // a read of the source, counted as Redis does
-    if (!e || (c.find_in(dst, dst_db) && !replace)) {
+    const bool dst_exists = e && c.find_in(dst, dst_db);
+    if (!e || (dst_exists && !replace)) {
         c.out.integer(0);
         c.log_nothing();
         return;
     }
     Value copy = e->value;
     const std::int64_t expire = e->expire_at_ms;
-    auto [target, created] = c.find_or_create_in(dst, dst_db);
+    // Redis deletes a replaced destination and adds the copy anew: "new" either way.
+    if (dst_exists) c.erase_in(dst, dst_db);
+    Entry* target = c.find_or_create_in(dst, dst_db).first;
     target->value = std::move(copy);
     Keyspace& ks = c.keyspace(hash_bytes(dst), dst_db);
     ks.set_expire(dst, *target, expire);
-    (void)created;
+    notify(c, kev::kGeneric, "copy_to", dst, dst_db);
     c.out.integer(1);
 }
 
@@ -280,12 +292,15 @@ void expire_generic(CommandContext& c, std::int64_t basetime_ms, bool seconds) {
     if (when <= c.expiry_clock_ms) {
         c.erase(c.arg(1));
         c.log_as({"DEL", c.arg(1)});
+        notify(c, kev::kGeneric, "del", c.arg(1));
+        c.out.integer(1);
     } else {
         c.set_expire(c.arg(1), *e, when);
         char buf[24];
         c.log_as({"PEXPIREAT", c.arg(1), format_int64(when, buf)});
+        c.out.integer(1);  // Redis replies before it notifies here
+        notify(c, kev::kGeneric, "expire", c.arg(1));
     }
-    c.out.integer(1);
 }
 
 void expire_command(CommandContext& c) { expire_generic(c, c.now_ms, true); }
@@ -325,19 +340,29 @@ void persist_command(CommandContext& c) {
         return;
     }
     c.set_expire(c.arg(1), *e, 0);
+    notify(c, kev::kGeneric, "persist", c.arg(1));
     c.out.integer(1);
 }
 
 // --- OBJECT -------------------------------------------------------------------------------
 
+// Redis's objectCommandLookup (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): a read counted in the
+// keyspace hits/misses, but one that raises no keymiss event.
+Entry* object_lookup(CommandContext& c, std::string_view key) {
+    Entry* e = c.peek(key);
+    ShardStats& st = c.shard_stats(c.hash_of(key));
+    ++(e ? st.keyspace_hits : st.keyspace_misses);
+    return e;
+}
+
 void object_encoding_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (e) c.out.bulk(encoding_name(e->value));
     else c.out.null();
 }
 
 void object_refcount_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -360,7 +385,7 @@ constexpr std::string_view kLfuSelected =
 bool lfu_policy(const CommandContext& c) { return is_lfu(c.server.config.maxmemory_policy.load()); }
 
 void object_idletime_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -373,7 +398,7 @@ void object_idletime_command(CommandContext& c) {
 }
 
 void object_freq_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
