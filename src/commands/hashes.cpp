@@ -30,11 +30,6 @@ HashValue* hash_for_read(CommandContext& c, std::string_view key, bool& replied)
     return existing_or_reply<HashValue>(c, c.find_read(key), replied);
 }
 
-// Deletes the key when its last field went away, as Redis never keeps empty hashes.
-void drop_if_empty(CommandContext& c, std::string_view key, const HashValue& h) {
-    if (h.size() == 0) delete_emptied(c, key);
-}
-
 void hset_command(CommandContext& c) {
     if (c.argc() % 2 == 1) {
         reply_wrong_arity(c.out, c.spec->name);
@@ -94,14 +89,7 @@ void hdel_command(CommandContext& c) {
     if (!h) return;
     std::int64_t deleted = 0;
     for (std::size_t i = 2; i < c.argc() && h->size() > 0; ++i) deleted += h->fields().erase(c.arg(i));
-    if (deleted == 0) {
-        c.out.integer(0);
-        c.log_nothing();
-        return;
-    }
-    notify(c, kev::kHash, "hdel", c.arg(1));
-    drop_if_empty(c, c.arg(1), *h);
-    c.out.integer(deleted);
+    finish_removal(c, kev::kHash, "hdel", deleted, h->size() == 0);
 }
 
 void hlen_command(CommandContext& c) {

@@ -100,10 +100,14 @@ void scan_command(CommandContext& c) {
     if (!scan_options_or_reply(c, 2, true, o)) return;
     ShardCursor sc = split_cursor(c.store, cursor);
     std::vector<std::string_view> keys;
+    std::vector<std::string> expired;  // deleted after the walk, which must not change the table
     std::int64_t budget = o.count * 10;
     auto collect = [&](std::string_view key, const Entry& e) {
-        if (is_expired(e, c.now_ms)) return;
         if (o.use_pattern && !glob_match(o.pattern, key)) return;
+        if (is_expired(e, c.expiry_clock_ms)) {
+            expired.emplace_back(key);
+            return;
+        }
         if (o.has_type && !option_is(o.type, type_name(type_of(e.value)))) return;
         keys.push_back(key);
     };
@@ -116,6 +120,8 @@ void scan_command(CommandContext& c) {
             if (++sc.shard == c.store.shard_count()) done = true;
         }
     }
+    // Redis's SCAN deletes the expired keys it meets (lazy expiry: "expired" events, stats).
+    for (const std::string& key : expired) c.peek(key);
     reply_scan(c, done ? 0 : join_cursor(c.store, sc), keys);
 }
 

@@ -47,6 +47,17 @@ void publish_keyspace_event(ServerState& server, int flags, std::string_view eve
         server.pubsub.publish(channel_name(channel, "keyevent", db, event), key, publisher, publisher_out);
 }
 
+void finish_removal(CommandContext& c, int type, std::string_view event, std::int64_t removed, bool now_empty) {
+    if (removed == 0) {
+        c.out.integer(0);
+        c.log_nothing();
+        return;
+    }
+    notify(c, type, event, c.arg(1));
+    if (now_empty) delete_emptied(c, c.arg(1));
+    c.out.integer(removed);
+}
+
 void StoreEventPublisher::key_deleted(int db, std::string_view key, KeyDeletion cause) {
     const int type = cause == KeyDeletion::expired ? kev::kExpired : kev::kEvicted;
     const int flags = server_.config.notify_keyspace_events.load(std::memory_order_relaxed);

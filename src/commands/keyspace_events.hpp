@@ -41,6 +41,12 @@ inline void delete_emptied(CommandContext& c, std::string_view key) {
     notify(c, kev::kGeneric, "del", key);
 }
 
+// Ends a command that removed members from the collection at its first argument (HDEL,
+// LREM, SREM, ZREM, ZREMRANGEBY*): when nothing went it replies 0 and logs nothing; else
+// `event`, then "del" if the collection is now empty (the key goes), then the count: Redis's
+// order.
+void finish_removal(CommandContext& c, int type, std::string_view event, std::int64_t removed, bool now_empty);
+
 // Publishes the events of keys the store deletes on its own (expired, evicted), then tells
 // the next observer (the AOF). Events raised by a lookup inside a command (lazy expiry) reach
 // that command's client in its reply stream, like the command's own events.

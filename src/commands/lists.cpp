@@ -251,14 +251,7 @@ void lrem_command(CommandContext& c) {
         return;
     }
     const std::size_t removed = l->remove(c.arg(3), count);
-    if (removed == 0) {
-        c.out.integer(0);
-        c.log_nothing();
-        return;
-    }
-    notify(c, kev::kList, "lrem", c.arg(1));
-    drop_if_empty(c, c.arg(1), *l);
-    c.out.integer(static_cast<std::int64_t>(removed));
+    finish_removal(c, kev::kList, "lrem", static_cast<std::int64_t>(removed), l->empty());
 }
 
 void ltrim_command(CommandContext& c) {

@@ -67,14 +67,7 @@ void srem_command(CommandContext& c) {
     if (replied) return;
     std::int64_t removed = 0;
     for (std::size_t i = 2; s && i < c.argc() && !s->empty(); ++i) removed += s->remove(c.arg(i));
-    if (removed == 0) {
-        c.out.integer(0);
-        c.log_nothing();
-        return;
-    }
-    notify(c, kev::kSet, "srem", c.arg(1));
-    drop_if_empty(c, c.arg(1), *s);
-    c.out.integer(removed);
+    finish_removal(c, kev::kSet, "srem", removed, removed > 0 && s->empty());
 }
 
 void sismember_command(CommandContext& c) {

@@ -545,14 +545,7 @@ void zrem_command(CommandContext& c) {
     if (replied) return;
     std::int64_t removed = 0;
     for (std::size_t i = 2; z && i < c.argc() && !z->empty(); ++i) removed += z->erase(c.arg(i));
-    if (removed == 0) {
-        c.out.integer(0);
-        c.log_nothing();
-        return;
-    }
-    notify(c, kev::kZset, "zrem", c.arg(1));
-    drop_if_empty(c, c.arg(1), *z);
-    c.out.integer(removed);
+    finish_removal(c, kev::kZset, "zrem", removed, removed > 0 && z->empty());
 }
 
 void zremrangebyrank_command(CommandContext& c) {
@@ -572,9 +565,7 @@ void zremrangebyrank_command(CommandContext& c) {
     }
     if (end >= len) end = len - 1;
     const std::size_t removed = z->erase_ranks(static_cast<std::size_t>(start), static_cast<std::size_t>(end));
-    notify(c, kev::kZset, "zremrangebyrank", c.arg(1));
-    drop_if_empty(c, c.arg(1), *z);
-    c.out.integer(static_cast<std::int64_t>(removed));
+    finish_removal(c, kev::kZset, "zremrangebyrank", static_cast<std::int64_t>(removed), z->empty());
 }
 
 template <class Range>
@@ -583,14 +574,7 @@ void remove_range(CommandContext& c, const Range& r, std::string_view event) {
     ZSetValue* z = zset_for_write(c, c.arg(1), replied);
     if (replied) return;
     const std::size_t removed = z ? z->erase_range(r) : 0;
-    if (removed == 0) {
-        c.out.integer(0);
-        c.log_nothing();
-        return;
-    }
-    notify(c, kev::kZset, event, c.arg(1));
-    drop_if_empty(c, c.arg(1), *z);
-    c.out.integer(static_cast<std::int64_t>(removed));
+    finish_removal(c, kev::kZset, event, static_cast<std::int64_t>(removed), removed > 0 && z->empty());
 }
 
 void zremrangebyscore_command(CommandContext& c) {

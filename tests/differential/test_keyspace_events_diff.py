@@ -21,7 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pylib.servers import RawClient, start_redis, start_under_test, stop_and_clean  # noqa: E402
+from pylib.servers import RawClient  # noqa: E402
 from pylib.transcript import TranscriptDiffMixin  # noqa: E402
 
 AGAINST_REDIS = os.environ.get("KS_AGAINST") == "redis"
@@ -155,20 +155,7 @@ KEYMISS = [
 
 class KeyspaceEventsDiffTest(TranscriptDiffMixin, unittest.TestCase):
     dump_env = "KS_DUMP"
-
-    @classmethod
-    def setUpClass(cls):
-        cls.under_test = start_under_test(AGAINST_REDIS)
-        try:
-            cls.oracle = start_redis()
-        except Exception:
-            stop_and_clean(cls.under_test)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_and_clean(cls.under_test)
-        stop_and_clean(cls.oracle)
+    against_redis = AGAINST_REDIS
 
     @staticmethod
     def listen(t, flags, proto, pattern="__key*__:*"):
@@ -213,27 +200,25 @@ class KeyspaceEventsDiffTest(TranscriptDiffMixin, unittest.TestCase):
         finally:
             admin.close()
 
+    def run_corpora(self, runs):
+        """Each (flags, commands) run, for a RESP2 and a RESP3 client and listener."""
+        def scenario(t, proto, label):
+            flags, commands = runs[label]
+            c, s = self.listen(t, flags, proto)
+            self.run_corpus(c, s, commands)
+        for label in runs:
+            for proto in (2, 3):
+                with self.subTest(run=label, proto=proto):
+                    self.run_both(scenario, proto, label)
+
     # ------------------------------------------------------------------ every write command family
     def test_command_families(self):
-        def scenario(t, proto, corpus):
-            c, s = self.listen(t, "KEA", proto)
-            self.run_corpus(c, s, CORPORA[corpus])
-        for corpus in CORPORA:
-            for proto in (2, 3):
-                with self.subTest(corpus=corpus, proto=proto):
-                    self.run_both(scenario, proto, corpus)
+        self.run_corpora({family: ("KEA", commands) for family, commands in CORPORA.items()})
 
     def test_new_and_keymiss(self):
-        runs = {"KEAmn": STRINGS + GENERIC, "En": HASHES + LISTS, "Kn": SETS + ZSETS, "KEn": SORTING,
-                "KEm": KEYMISS, "Km": KEYMISS[:20], "Enm": TRANSACTIONS}
-
-        def scenario(t, proto, flags):
-            c, s = self.listen(t, flags, proto)
-            self.run_corpus(c, s, runs[flags])
-        for flags in runs:
-            for proto in (2, 3):
-                with self.subTest(flags=flags, proto=proto):
-                    self.run_both(scenario, proto, flags)
+        self.run_corpora({"KEAmn": ("KEAmn", STRINGS + GENERIC), "En": ("En", HASHES + LISTS),
+                          "Kn": ("Kn", SETS + ZSETS), "KEn": ("KEn", SORTING), "KEm": ("KEm", KEYMISS),
+                          "Km": ("Km", KEYMISS[:20]), "Enm": ("Enm", TRANSACTIONS)})
 
     def test_class_filters_and_databases(self):
         commands = [["SET", "k", "v", "EX", "100"], ["GET", "nokey"], ["LPUSH", "l", "x"], ["LPOP", "l"],
@@ -284,9 +269,7 @@ class KeyspaceEventsDiffTest(TranscriptDiffMixin, unittest.TestCase):
             c.cmd("EXEC")
             b2.collect()
             s.drain()
-        for proto in (2, 3):
-            with self.subTest(proto=proto):
-                self.run_both(scenario, proto)
+        self.each_proto(scenario)
 
     # ------------------------------------------------------------------ expiry
     def test_lazy_expiry(self):
@@ -294,15 +277,15 @@ class KeyspaceEventsDiffTest(TranscriptDiffMixin, unittest.TestCase):
             c, s = self.listen(t, "KEAmn", proto)
             for i, args in enumerate((["GET", "k"], ["EXISTS", "k"], ["SET", "k", "new"], ["LPUSH", "k", "x"],
                                       ["INCR", "k"], ["TTL", "k"], ["EXPIRE", "k", "5"], ["DEL", "k"],
-                                      ["RENAME", "k", "z"], ["APPEND", "k", "x"])):
+                                      ["RENAME", "k", "z"], ["APPEND", "k", "x"], ["SCAN", "0", "MATCH", "k"],
+                                      ["RANDOMKEY"], ["COPY", "k", "c"], ["SORT", "x", "BY", "k"],
+                                      ["GETDEL", "k"], ["SMOVE", "k", "s", "m"])):
                 c.cmd("SET", "k", "v", "PX", "40")
                 s.drain()
                 time.sleep(0.15)
                 c.cmd(*args)  # expired by now: lazily here or actively before, the same events
                 s.drain()
-        for proto in (2, 3):
-            with self.subTest(proto=proto):
-                self.run_both(scenario, proto)
+        self.each_proto(scenario)
 
     def test_active_expiry(self):
         def scenario(t, proto):
@@ -316,9 +299,7 @@ class KeyspaceEventsDiffTest(TranscriptDiffMixin, unittest.TestCase):
             c.cmd("SET", "in3", "v", "PX", "20")
             s.wait_frames(1)
             s.drain()
-        for proto in (2, 3):
-            with self.subTest(proto=proto):
-                self.run_both(scenario, proto)
+        self.each_proto(scenario)
 
     # ------------------------------------------------------------------ eviction
     def test_eviction(self):
@@ -333,9 +314,7 @@ class KeyspaceEventsDiffTest(TranscriptDiffMixin, unittest.TestCase):
             s.drain(order="set")  # which key is evicted first is random
             c.cmd("CONFIG", "SET", "maxmemory-policy", "noeviction")
             c.cmd("DBSIZE")
-        for proto in (2, 3):
-            with self.subTest(proto=proto):
-                self.run_both(scenario, proto)
+        self.each_proto(scenario)
 
     # ------------------------------------------------------------------ a client listening to itself
     def test_resp3_client_receives_its_own_events(self):

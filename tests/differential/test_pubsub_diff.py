@@ -23,7 +23,6 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pylib.servers import start_redis, start_under_test, stop_and_clean  # noqa: E402
 from pylib.transcript import TranscriptDiffMixin  # noqa: E402
 
 AGAINST_REDIS = os.environ.get("PS_AGAINST") == "redis"
@@ -31,20 +30,7 @@ AGAINST_REDIS = os.environ.get("PS_AGAINST") == "redis"
 
 class PubSubDiffTest(TranscriptDiffMixin, unittest.TestCase):
     dump_env = "PS_DUMP"
-
-    @classmethod
-    def setUpClass(cls):
-        cls.under_test = start_under_test(AGAINST_REDIS)
-        try:
-            cls.oracle = start_redis()
-        except Exception:
-            stop_and_clean(cls.under_test)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_and_clean(cls.under_test)
-        stop_and_clean(cls.oracle)
+    against_redis = AGAINST_REDIS
 
     # ------------------------------------------------------------------ channels
     def test_subscribe_publish_unsubscribe(self):

@@ -13,7 +13,7 @@ import os
 import re
 import time
 
-from pylib.servers import RawClient, encode_command, parse_reply
+from pylib.servers import RawClient, encode_command, parse_reply, start_redis, start_under_test, stop_and_clean
 
 TOKEN = b"~drain~"
 SENTINEL_TAIL = b"$%d\r\n%s\r\n" % (len(TOKEN), TOKEN)
@@ -177,6 +177,21 @@ class TranscriptDiffMixin:
     variable named by `dump_env` prints Redis's transcripts."""
 
     dump_env = "DIFF_DUMP"
+    against_redis = False  # the server under test is a real redis-server too (validation)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.under_test = start_under_test(cls.against_redis)
+        try:
+            cls.oracle = start_redis()
+        except Exception:
+            stop_and_clean(cls.under_test)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_and_clean(cls.under_test)
+        stop_and_clean(cls.oracle)
 
     def run_both(self, scenario, *args):
         logs = []

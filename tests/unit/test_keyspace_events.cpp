@@ -175,6 +175,9 @@ TEST_CASE("keyspace events: a key found expired by a lookup publishes expired fi
     h.run_at(now + 100, {"GET", "k"});
     CHECK(l.take() == Events{"__keyspace@0__:k expired", "__keyevent@0__:expired k", "__keyspace@0__:k keymiss",
                              "__keyevent@0__:keymiss k"});
+    h.run_at(now, {"SET", "scanned", "v", "PX", "10"});
+    h.run_at(now + 100, {"SCAN", "0"});  // SCAN deletes the expired keys it meets, as Redis
+    CHECK(l.take() == Events{"__keyspace@0__:scanned expired", "__keyevent@0__:expired scanned"});
     h.run_at(now, {"SET", "gone", "v", "PX", "10"});
     h.store.active_expire_cycle(now + 100, std::chrono::milliseconds(50));
     CHECK(l.take() == Events{"__keyspace@0__:gone expired", "__keyevent@0__:expired gone"});
