@@ -6,6 +6,7 @@
 #include "commands/pubsub.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <mutex>
 
 #include "commands/command_table.hpp"
@@ -21,8 +22,11 @@ constexpr std::string_view kUnsubscribeReply[] = {"unsubscribe", "punsubscribe",
 std::size_t index_of(SubscriptionKind kind) { return static_cast<std::size_t>(kind); }
 
 void append_bulk(std::string& out, std::string_view s) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, s.size());
+    (void)ec;
     out += '$';
-    out += std::to_string(s.size());
+    out.append(digits, end);  // no temporary string: keyspace events publish at command rates
     out += "\r\n";
     out.append(s);
     out += "\r\n";
