@@ -41,6 +41,9 @@ STRINGS = [
     ["INCRBYFLOAT", "f", "2"], ["INCR", "ap"], ["INCRBY", "n", "x"], ["INCRBYFLOAT", "ap", "1"], ["GET", "missing"],
     ["SET", "huge", "1"], ["INCRBY", "huge", "9223372036854775807"], ["LPUSH", "lst", "x"], ["SET", "lst", "str"],
     ["APPEND", "lst", "x"], ["STRLEN", "lst"], ["GETRANGE", "lst", "0", "1"], ["MGET", "a", "zz", "lst"],
+    ["SET", "past", "v", "PXAT", "1"], ["GET", "past"], ["SET", "past", "v"], ["SET", "past", "w", "EXAT", "1", "GET"],
+    ["EXISTS", "past"], ["SET", "lst", "v", "NX", "GET"], ["SET", "h1", "v"], ["HSET", "h1", "f", "v"],
+    ["GETDEL", "h1"], ["MSETNX", "m", "1", "m", "2"], ["SETRANGE", "h1", "-1", "x"], ["INCRBYFLOAT", "h1", "nan"],
 ]
 
 GENERIC = [
