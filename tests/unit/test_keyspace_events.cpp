@@ -42,6 +42,13 @@ struct Listener {
     std::vector<std::string> frames;
 };
 
+// A server with notify-keyspace-events set to `flags`, and a listener on every keyspace channel.
+struct Notifying {
+    explicit Notifying(std::string_view flags) { h.run({"CONFIG", "SET", "notify-keyspace-events", flags}); }
+    Harness h;
+    Listener l{h};
+};
+
 using Events = std::vector<std::string>;
 
 }  // namespace
@@ -95,9 +102,8 @@ TEST_CASE("keyspace events: nothing is published while the flags are off") {
 }
 
 TEST_CASE("keyspace events: a write publishes on __keyspace@db__:key and __keyevent@db__:event") {
-    Harness h;
-    Listener l(h);
-    h.run({"CONFIG", "SET", "notify-keyspace-events", "KEA"});
+    Notifying n("KEA");
+    auto& [h, l] = n;
     h.run({"SET", "k", "v", "EX", "100"});
     CHECK(l.take() == Events{"__keyspace@0__:k set", "__keyevent@0__:set k", "__keyspace@0__:k expire",
                              "__keyevent@0__:expire k"});
@@ -114,9 +120,8 @@ TEST_CASE("keyspace events: a write publishes on __keyspace@db__:key and __keyev
 }
 
 TEST_CASE("keyspace events: the last element taken deletes the key with a del event") {
-    Harness h;
-    Listener l(h);
-    h.run({"CONFIG", "SET", "notify-keyspace-events", "Elsghz"});
+    Notifying n("Elsghz");
+    auto& [h, l] = n;
     h.run({"RPUSH", "l", "a"});
     h.run({"SADD", "s", "a"});
     h.run({"HSET", "h", "f", "v"});
@@ -135,9 +140,8 @@ TEST_CASE("keyspace events: the last element taken deletes the key with a del ev
 }
 
 TEST_CASE("keyspace events: classes filter, K and E pick the channels") {
-    Harness h;
-    Listener l(h);
-    h.run({"CONFIG", "SET", "notify-keyspace-events", "Kl"});
+    Notifying n("Kl");
+    auto& [h, l] = n;
     h.run({"SET", "k", "v"});
     h.run({"LPUSH", "l", "x"});
     h.run({"DEL", "k", "l"});
@@ -149,9 +153,8 @@ TEST_CASE("keyspace events: classes filter, K and E pick the channels") {
 }
 
 TEST_CASE("keyspace events: keymiss (m) on read misses only, new (n) when a key is added") {
-    Harness h;
-    Listener l(h);
-    h.run({"CONFIG", "SET", "notify-keyspace-events", "Emn"});
+    Notifying n("Emn");
+    auto& [h, l] = n;
     h.run({"GET", "nokey"});
     h.run({"MGET", "a", "b"});
     h.run({"OBJECT", "ENCODING", "nokey"});  // Redis looks it up without notifying
