@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/keyspace_events.hpp"
 #include "commands/server_state.hpp"
 #include "config/config.hpp"
 #include "persistence/aof.hpp"
@@ -88,7 +89,9 @@ int main(int argc, char** argv) {
 
     Aof aof(state);
     state.aof = &aof;
-    store.set_deletion_observer(&aof);
+    // Keys the store deletes on its own: "expired"/"evicted" notifications, then a DEL in the AOF.
+    StoreEventPublisher store_events(state, &aof);
+    store.set_deletion_observer(&store_events);
 
     // An existing log is replayed while the server already answers (-LOADING until it is
     // done), as Redis; a first start only creates empty files, before anyone can connect.

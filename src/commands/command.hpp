@@ -95,6 +95,22 @@ enum class TimeoutReply : std::uint8_t { null_array, null_bulk };
 
 struct BlockedClient;  // commands/blocking.hpp
 
+// Marks `client` as the one whose command runs on this thread while the scope lives (scopes
+// nest: EXEC's commands, served blocked clients). Keyspace notifications the store raises
+// meanwhile (a key its lookup found expired) are that client's to receive in its own reply
+// stream, in order with its replies, as in Redis. Defined in keyspace_events.cpp.
+class EventPublisherScope {
+public:
+    EventPublisherScope(ClientSession& client, resp::ReplyWriter& out);
+    ~EventPublisherScope();
+    EventPublisherScope(const EventPublisherScope&) = delete;
+    EventPublisherScope& operator=(const EventPublisherScope&) = delete;
+
+private:
+    ClientSession* previous_client_;
+    resp::ReplyWriter* previous_out_;
+};
+
 // Everything a handler may use. The dispatcher has already locked the shards of every key
 // the command names (or all shards for kAllShards commands) before calling the handler.
 struct CommandContext {
@@ -105,6 +121,8 @@ struct CommandContext {
     ClientSession& client;
     std::int64_t now_ms;
     const CommandSpec* spec = nullptr;
+    // Initialised from the members above, so every context publishes as its client.
+    EventPublisherScope event_publisher{client, out};
     // The time deadlines are judged against: now_ms, or 0 while the AOF is replayed, when
     // nothing expires (as in Redis: a key past its deadline may still be written by later
     // commands of the log, and the log holds the DEL that removed it, if any).

@@ -11,6 +11,7 @@
 #include "commands/acl_users.hpp"
 #include "commands/blocking.hpp"
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "store/eviction.hpp"
 #include "store/memory.hpp"
 
@@ -574,6 +575,7 @@ Entry* CommandContext::peek_read(std::string_view key) {
     Entry* e = peek(key);
     ShardStats& st = shard_stats(hash_of(key));
     ++(e ? st.keyspace_hits : st.keyspace_misses);
+    if (!e) notify(*this, kev::kKeyMiss, "keymiss", key);
     return e;
 }
 
@@ -586,6 +588,7 @@ Entry* CommandContext::find_read(std::string_view key) {
         touch(*e);
     } else {
         ++st.keyspace_misses;
+        notify(*this, kev::kKeyMiss, "keymiss", key);
     }
     return e;
 }
@@ -599,6 +602,7 @@ std::pair<Entry*, bool> CommandContext::find_or_create_in(std::string_view key, 
         // it is not the first to go.
         e.access_ticks = lru_ticks(now_ms);
         e.lfu_minutes = lfu_minutes(now_ms);
+        notify(*this, kev::kNew, "new", key, db);
     } else {
         touch(e);
     }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 #include "commands/scan.hpp"
 #include "store/glob.hpp"
@@ -29,11 +30,6 @@ HashValue* hash_for_read(CommandContext& c, std::string_view key, bool& replied)
     return existing_or_reply<HashValue>(c, c.find_read(key), replied);
 }
 
-// Deletes the key when its last field went away, as Redis never keeps empty hashes.
-void drop_if_empty(CommandContext& c, std::string_view key, const HashValue& h) {
-    if (h.size() == 0) c.erase(key);
-}
-
 void hset_command(CommandContext& c) {
     if (c.argc() % 2 == 1) {
         reply_wrong_arity(c.out, c.spec->name);
@@ -45,6 +41,7 @@ void hset_command(CommandContext& c) {
     for (std::size_t i = 2; i + 1 < c.argc(); i += 2) added += h->set(c.arg(i), c.arg(i + 1));
     if (c.spec->name == "hmset") c.out.ok();
     else c.out.integer(added);
+    notify(c, kev::kHash, "hset", c.arg(1));  // after the reply, as Redis
 }
 
 void hsetnx_command(CommandContext& c) {
@@ -57,6 +54,7 @@ void hsetnx_command(CommandContext& c) {
     }
     h->set(c.arg(2), c.arg(3));
     c.out.integer(1);
+    notify(c, kev::kHash, "hset", c.arg(1));
 }
 
 void hget_command(CommandContext& c) {
@@ -91,9 +89,7 @@ void hdel_command(CommandContext& c) {
     if (!h) return;
     std::int64_t deleted = 0;
     for (std::size_t i = 2; i < c.argc() && h->size() > 0; ++i) deleted += h->fields().erase(c.arg(i));
-    c.out.integer(deleted);
-    if (deleted == 0) c.log_nothing();
-    drop_if_empty(c, c.arg(1), *h);
+    finish_removal(c, kev::kHash, "hdel", deleted, h->size() == 0);
 }
 
 void hlen_command(CommandContext& c) {
@@ -160,6 +156,7 @@ void hincrby_command(CommandContext& c) {
     char buf[24];
     h->set(c.arg(2), format_int64(result, buf));
     c.out.integer(result);
+    notify(c, kev::kHash, "hincrby", c.arg(1));
 }
 
 void hincrbyfloat_command(CommandContext& c) {
@@ -191,6 +188,7 @@ void hincrbyfloat_command(CommandContext& c) {
     std::string text = format_long_double(result);
     h->set(c.arg(2), text);
     c.out.bulk(text);
+    notify(c, kev::kHash, "hincrbyfloat", c.arg(1));
     c.log_as({"HSET", c.arg(1), c.arg(2), text});  // the result: replays without float arithmetic
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 #include "commands/scan.hpp"
 #include "commands/server_state.hpp"
@@ -25,8 +26,12 @@ std::mt19937_64& rng() {
 
 void del_command(CommandContext& c) {
     std::int64_t deleted = 0;
-    for (std::size_t i = 1; i < c.argc(); ++i)
-        if (c.peek(c.arg(i)) && c.erase(c.arg(i))) ++deleted;
+    for (std::size_t i = 1; i < c.argc(); ++i) {
+        if (c.peek(c.arg(i)) && c.erase(c.arg(i))) {
+            ++deleted;
+            notify(c, kev::kGeneric, "del", c.arg(i));
+        }
+    }
     c.out.integer(deleted);
     if (deleted == 0) c.log_nothing();
 }
@@ -95,10 +100,14 @@ void scan_command(CommandContext& c) {
     if (!scan_options_or_reply(c, 2, true, o)) return;
     ShardCursor sc = split_cursor(c.store, cursor);
     std::vector<std::string_view> keys;
+    std::vector<std::string> expired;  // deleted after the walk, which must not change the table
     std::int64_t budget = o.count * 10;
     auto collect = [&](std::string_view key, const Entry& e) {
-        if (is_expired(e, c.now_ms)) return;
         if (o.use_pattern && !glob_match(o.pattern, key)) return;
+        if (is_expired(e, c.expiry_clock_ms)) {
+            expired.emplace_back(key);
+            return;
+        }
         if (o.has_type && !option_is(o.type, type_name(type_of(e.value)))) return;
         keys.push_back(key);
     };
@@ -111,6 +120,8 @@ void scan_command(CommandContext& c) {
             if (++sc.shard == c.store.shard_count()) done = true;
         }
     }
+    // Redis's SCAN deletes the expired keys it meets (lazy expiry: "expired" events, stats).
+    for (const std::string& key : expired) c.peek(key);
     reply_scan(c, done ? 0 : join_cursor(c.store, sc), keys);
 }
 
@@ -163,11 +174,15 @@ void rename_generic(CommandContext& c, bool nx) {
     Value moved = std::move(e->value);
     const Entry history = Entry{{}, e->expire_at_ms, e->access_ticks, e->lfu_minutes, e->lfu_counter};
     c.erase(src);
+    // Redis deletes an existing destination and adds the key anew: "new" either way.
+    c.erase(dst);
     Entry& target = c.overwrite(dst, std::move(moved));
     if (history.expire_at_ms != 0) c.set_expire(dst, target, history.expire_at_ms);
     target.access_ticks = history.access_ticks;
     target.lfu_minutes = history.lfu_minutes;
     target.lfu_counter = history.lfu_counter;
+    notify(c, kev::kGeneric, "rename_from", src);
+    notify(c, kev::kGeneric, "rename_to", dst);
     if (nx) c.out.integer(1);
     else c.out.ok();
 }
@@ -201,18 +216,21 @@ void copy_command(CommandContext& c) {
         return;
     }
     Entry* e = c.find_read(src);  // a read of the source, counted as Redis does
-    if (!e || (c.find_in(dst, dst_db) && !replace)) {
+    const bool dst_exists = e && c.find_in(dst, dst_db);
+    if (!e || (dst_exists && !replace)) {
         c.out.integer(0);
         c.log_nothing();
         return;
     }
     Value copy = e->value;
     const std::int64_t expire = e->expire_at_ms;
-    auto [target, created] = c.find_or_create_in(dst, dst_db);
+    // Redis deletes a replaced destination and adds the copy anew: "new" either way.
+    if (dst_exists) c.erase_in(dst, dst_db);
+    Entry* target = c.find_or_create_in(dst, dst_db).first;
     target->value = std::move(copy);
     Keyspace& ks = c.keyspace(hash_bytes(dst), dst_db);
     ks.set_expire(dst, *target, expire);
-    (void)created;
+    notify(c, kev::kGeneric, "copy_to", dst, dst_db);
     c.out.integer(1);
 }
 
@@ -280,12 +298,15 @@ void expire_generic(CommandContext& c, std::int64_t basetime_ms, bool seconds) {
     if (when <= c.expiry_clock_ms) {
         c.erase(c.arg(1));
         c.log_as({"DEL", c.arg(1)});
+        notify(c, kev::kGeneric, "del", c.arg(1));
+        c.out.integer(1);
     } else {
         c.set_expire(c.arg(1), *e, when);
         char buf[24];
         c.log_as({"PEXPIREAT", c.arg(1), format_int64(when, buf)});
+        c.out.integer(1);  // Redis replies before it notifies here
+        notify(c, kev::kGeneric, "expire", c.arg(1));
     }
-    c.out.integer(1);
 }
 
 void expire_command(CommandContext& c) { expire_generic(c, c.now_ms, true); }
@@ -325,19 +346,29 @@ void persist_command(CommandContext& c) {
         return;
     }
     c.set_expire(c.arg(1), *e, 0);
+    notify(c, kev::kGeneric, "persist", c.arg(1));
     c.out.integer(1);
 }
 
 // --- OBJECT -------------------------------------------------------------------------------
 
+// Redis's objectCommandLookup (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): a read counted in the
+// keyspace hits/misses, but one that raises no keymiss event.
+Entry* object_lookup(CommandContext& c, std::string_view key) {
+    Entry* e = c.peek(key);
+    ShardStats& st = c.shard_stats(c.hash_of(key));
+    ++(e ? st.keyspace_hits : st.keyspace_misses);
+    return e;
+}
+
 void object_encoding_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (e) c.out.bulk(encoding_name(e->value));
     else c.out.null();
 }
 
 void object_refcount_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -360,7 +391,7 @@ constexpr std::string_view kLfuSelected =
 bool lfu_policy(const CommandContext& c) { return is_lfu(c.server.config.maxmemory_policy.load()); }
 
 void object_idletime_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;
@@ -373,7 +404,7 @@ void object_idletime_command(CommandContext& c) {
 }
 
 void object_freq_command(CommandContext& c) {
-    Entry* e = c.peek_read(c.arg(2));
+    Entry* e = object_lookup(c, c.arg(2));
     if (!e) {
         c.out.null();
         return;

@@ -9,6 +9,7 @@
 
 #include "commands/blocking.hpp"
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 
 namespace corokv {
@@ -30,7 +31,15 @@ ListValue* list_for_write(CommandContext& c, std::string_view key, bool& replied
 
 // Redis never keeps an empty list: the last pop or removal deletes the key.
 void drop_if_empty(CommandContext& c, std::string_view key, const ListValue& l) {
-    if (l.empty()) c.erase(key);
+    if (l.empty()) delete_emptied(c, key);
+}
+
+std::string_view push_event(End end) { return end == End::head ? "lpush" : "rpush"; }
+
+// After elements were taken from `end`: "lpop"/"rpop", then "del" if that emptied the list.
+void notify_popped(CommandContext& c, std::string_view key, const ListValue& l, End end) {
+    notify(c, kev::kList, end == End::head ? "lpop" : "rpop", key);
+    drop_if_empty(c, key, l);
 }
 
 // "LEFT"/"RIGHT" as LMOVE, BLMOVE and LMPOP spell the ends.
@@ -109,6 +118,7 @@ void push_generic(CommandContext& c, End end, bool only_existing) {
     }
     for (std::size_t i = 2; i < c.argc(); ++i) push(*l, end, c.arg(i));
     c.out.integer(static_cast<std::int64_t>(l->size()));
+    notify(c, kev::kList, push_event(end), key);  // after the reply, as Redis
 }
 
 void lpush_command(CommandContext& c) { push_generic(c, End::head, false); }
@@ -140,7 +150,7 @@ void pop_generic(CommandContext& c, End end) {
     }
     if (has_count) reply_and_pop_many(c, *l, end, count);
     else reply_and_pop(c, *l, end);
-    drop_if_empty(c, key, *l);
+    if (count > 0) notify_popped(c, key, *l, end);
 }
 
 void lpop_command(CommandContext& c) { pop_generic(c, End::head); }
@@ -226,6 +236,7 @@ void lset_command(CommandContext& c) {
     }
     l->set(*at, c.arg(3));
     c.out.ok();
+    notify(c, kev::kList, "lset", c.arg(1));
 }
 
 void lrem_command(CommandContext& c) {
@@ -240,9 +251,7 @@ void lrem_command(CommandContext& c) {
         return;
     }
     const std::size_t removed = l->remove(c.arg(3), count);
-    c.out.integer(static_cast<std::int64_t>(removed));
-    if (removed == 0) c.log_nothing();
-    drop_if_empty(c, c.arg(1), *l);
+    finish_removal(c, kev::kList, "lrem", static_cast<std::int64_t>(removed), l->empty());
 }
 
 void ltrim_command(CommandContext& c) {
@@ -254,6 +263,7 @@ void ltrim_command(CommandContext& c) {
     if (l) {
         const Span keep = clamp_range(start, stop, l->size());
         l->trim(keep.first, keep.count);
+        notify(c, kev::kList, "ltrim", c.arg(1));  // even when nothing was cut, as Redis
         drop_if_empty(c, c.arg(1), *l);
     }
     c.out.ok();
@@ -278,6 +288,7 @@ void linsert_command(CommandContext& c) {
     for (auto it = l->cursor(0); it.valid(); it.next()) {
         if (!it.matches(pivot)) continue;
         l->insert(it.index() + (after ? 1 : 0), c.arg(4));
+        notify(c, kev::kList, "linsert", c.arg(1));
         c.out.integer(static_cast<std::int64_t>(l->size()));
         return;
     }
@@ -383,8 +394,9 @@ void move_element(CommandContext& c, std::string_view source, std::string_view d
         dst_entry->value = ListValue{};
     }
     push(std::get<ListValue>(dst_entry->value), to, element);
+    notify(c, kev::kList, push_event(to), destination);
     c.out.bulk(element);
-    drop_if_empty(c, source, *src);
+    notify_popped(c, source, *src, from);
 }
 
 void lmove_command(CommandContext& c) {
@@ -440,7 +452,7 @@ bool serve_mpop(CommandContext& c, const MpopArgs& m) {
         c.out.array(2);
         c.out.bulk(key);
         reply_and_pop_many(c, *l, m.end, m.count);
-        drop_if_empty(c, key, *l);
+        notify_popped(c, key, *l, m.end);
         // The key it popped from and how many, so BLMPOP replays without blocking (Redis logs
         // LMPOP and BLMPOP the same way).
         char count[24];
@@ -473,7 +485,7 @@ void blocking_pop_generic(CommandContext& c, End end) {
         c.out.array(2);
         c.out.bulk(key);
         reply_and_pop(c, *l, end);
-        drop_if_empty(c, key, *l);
+        notify_popped(c, key, *l, end);
         c.log_as({end == End::head ? "LPOP" : "RPOP", key});  // what it did, without blocking
         return;
     }

@@ -6,6 +6,7 @@
 #include "commands/pubsub.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <mutex>
 
 #include "commands/command_table.hpp"
@@ -21,8 +22,11 @@ constexpr std::string_view kUnsubscribeReply[] = {"unsubscribe", "punsubscribe",
 std::size_t index_of(SubscriptionKind kind) { return static_cast<std::size_t>(kind); }
 
 void append_bulk(std::string& out, std::string_view s) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, s.size());
+    (void)ec;
     out += '$';
-    out += std::to_string(s.size());
+    out.append(digits, end);  // no temporary string: keyspace events publish at command rates
     out += "\r\n";
     out.append(s);
     out += "\r\n";
@@ -247,16 +251,16 @@ bool PubSub::unsubscribe(SubscriptionKind kind, std::string_view name, ClientSes
 }
 
 std::int64_t PubSub::publish(bool shard, std::string_view channel, std::string_view message,
-                             ClientSession& publisher, resp::ReplyWriter& publisher_out) {
+                             ClientSession* publisher, resp::ReplyWriter* publisher_out) {
     std::int64_t receivers = 0;
     auto send = [&](ClientSession* to, const PushFrame& frame) {
         ++receivers;
-        if (to == &publisher) write_own_copy(publisher_out, *frame);
+        if (to == publisher) write_own_copy(*publisher_out, *frame);
         else if (to->deliver) to->deliver(frame);
     };
     std::shared_lock lock(mutex_);
     const Table& channels = table(shard ? SubscriptionKind::shard : SubscriptionKind::channel);
-    if (auto it = channels.find(std::string(channel)); it != channels.end()) {
+    if (auto it = channels.find(channel); it != channels.end()) {
         const PushFrame frame = encode_message(shard ? "smessage" : "message", {}, channel, message);
         for (ClientSession* to : it->second) send(to, frame);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -29,7 +30,15 @@ public:
     // pattern); returns how many received it. The publisher's own copies go straight into its
     // reply stream `publisher_out`, ahead of the reply, as Redis does.
     std::int64_t publish(bool shard, std::string_view channel, std::string_view message,
-                         ClientSession& publisher, resp::ReplyWriter& publisher_out);
+                         ClientSession& publisher, resp::ReplyWriter& publisher_out) {
+        return publish(shard, channel, message, &publisher, &publisher_out);
+    }
+    // The same on a classic channel for keyspace notifications, whose publisher is the client
+    // whose command raised them, or none (active expiry, eviction in the background).
+    std::int64_t publish(std::string_view channel, std::string_view message, ClientSession* publisher,
+                         resp::ReplyWriter* publisher_out) {
+        return publish(false, channel, message, publisher, publisher_out);
+    }
 
     // PUBSUB CHANNELS / SHARDCHANNELS (optionally matching a glob), NUMSUB, NUMPAT.
     std::vector<std::string> names(SubscriptionKind kind, std::optional<std::string_view> pattern) const;
@@ -37,8 +46,16 @@ public:
     std::int64_t pattern_count() const;
 
 private:
+    std::int64_t publish(bool shard, std::string_view channel, std::string_view message, ClientSession* publisher,
+                         resp::ReplyWriter* publisher_out);
+
+    // Looked up by string_view: publishing allocates nothing for the lookup.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
     using Subscribers = std::vector<ClientSession*>;
-    using Table = std::unordered_map<std::string, Subscribers>;
+    using Table = std::unordered_map<std::string, Subscribers, NameHash, std::equal_to<>>;
     Table& table(SubscriptionKind kind) { return tables_[static_cast<std::size_t>(kind)]; }
     const Table& table(SubscriptionKind kind) const { return tables_[static_cast<std::size_t>(kind)]; }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 #include "commands/scan.hpp"
 #include "store/glob.hpp"
@@ -38,7 +39,7 @@ SetValue* set_for_removal(CommandContext& c, std::string_view key, bool& replied
 
 // Redis never keeps an empty set: the key goes with its last member.
 void drop_if_empty(CommandContext& c, std::string_view key, const SetValue& s) {
-    if (s.empty()) c.erase(key);
+    if (s.empty()) delete_emptied(c, key);
 }
 
 void reply_members_as_set(CommandContext& c, const SetValue& s) {
@@ -55,8 +56,9 @@ void sadd_command(CommandContext& c) {
     if (!s) return;
     std::int64_t added = 0;
     for (std::size_t i = 2; i < c.argc(); ++i) added += s->add(c.arg(i));
-    c.out.integer(added);
     if (added == 0) c.log_nothing();
+    else notify(c, kev::kSet, "sadd", c.arg(1));
+    c.out.integer(added);
 }
 
 void srem_command(CommandContext& c) {
@@ -65,9 +67,7 @@ void srem_command(CommandContext& c) {
     if (replied) return;
     std::int64_t removed = 0;
     for (std::size_t i = 2; s && i < c.argc() && !s->empty(); ++i) removed += s->remove(c.arg(i));
-    c.out.integer(removed);
-    if (removed == 0) c.log_nothing();
-    if (s) drop_if_empty(c, c.arg(1), *s);
+    finish_removal(c, kev::kSet, "srem", removed, removed > 0 && s->empty());
 }
 
 void sismember_command(CommandContext& c) {
@@ -113,13 +113,14 @@ void smove_command(CommandContext& c) {
         c.log_nothing();
         return;
     }
+    notify(c, kev::kSet, "srem", src_key);
     drop_if_empty(c, src_key, *src);
     if (!dst) {
         Entry* created = c.find_or_create(dst_key).first;
         created->value = SetValue::for_first_member(member);
         dst = &std::get<SetValue>(created->value);
     }
-    dst->add(member);
+    if (dst->add(member)) notify(c, kev::kSet, "sadd", dst_key);
     c.out.integer(1);
 }
 
@@ -205,11 +206,12 @@ void spop_with_count(CommandContext& c) {
         c.log_nothing();
         return;
     }
+    notify(c, kev::kSet, "spop", c.arg(1));  // before the reply, as Redis
     if (wanted >= s->size()) {
         // Redis answers this case with SUNION of the key, so the reply order is a rebuilt
         // set's (sorted when every member is an integer).
         reply_members_as_set(c, union_or_diff({s}, SetOp::uni));
-        c.erase(c.arg(1));
+        delete_emptied(c, c.arg(1));
         c.log_as({"DEL", c.arg(1)});
         return;
     }
@@ -251,6 +253,7 @@ void spop_command(CommandContext& c) {
     }
     char scratch[24];
     const std::string_view m = s->random_member(rng(), scratch);
+    notify(c, kev::kSet, "spop", c.arg(1));  // before the reply, as Redis
     c.out.bulk(m);
     c.log_as({"SREM", c.arg(1), m});  // before the removal frees the member's bytes
     s->remove(m);
@@ -399,13 +402,20 @@ std::vector<std::string_view> intersect(const std::vector<const SetValue*>& sets
     return out;
 }
 
+std::string_view store_event(SetOp op) {
+    static constexpr std::string_view kNames[] = {"sinterstore", "sunionstore", "sdiffstore"};
+    return kNames[static_cast<int>(op)];
+}
+
 // Writes a *STORE result: a non-empty set replaces the destination (and its TTL), an
-// empty one deletes it.
-void store_result(CommandContext& c, std::string_view dst_key, SetValue result) {
+// empty one deletes it. Redis replies before it notifies here.
+void store_result(CommandContext& c, std::string_view dst_key, SetValue result, SetOp op) {
     const auto size = static_cast<std::int64_t>(result.size());
     if (size > 0) c.overwrite(dst_key, Value(std::move(result)));
-    else c.erase(dst_key);
+    const bool deleted = size == 0 && c.erase(dst_key);
     c.out.integer(size);
+    if (size > 0) notify(c, kev::kSet, store_event(op), dst_key);
+    else if (deleted) notify(c, kev::kGeneric, "del", dst_key);
 }
 
 bool any_missing(const std::vector<const SetValue*>& sets) {
@@ -419,13 +429,18 @@ void set_algebra(CommandContext& c, SetOp op, std::span<const std::string_view> 
     if (!load_sources(c, keys, sets)) return;
     if (op != SetOp::inter) {
         SetValue result = union_or_diff(sets, op);
-        if (store) store_result(c, dst_key, std::move(result));
+        if (store) store_result(c, dst_key, std::move(result), op);
         else reply_members_as_set(c, result);
         return;
     }
     if (any_missing(sets)) {  // intersecting with an empty set
-        if (store) store_result(c, dst_key, SetValue());
-        else c.out.set(0);
+        if (!store) {
+            c.out.set(0);
+            return;
+        }
+        // Here Redis deletes the destination before it replies.
+        if (c.erase(dst_key)) notify(c, kev::kGeneric, "del", dst_key);
+        c.out.integer(0);
         return;
     }
     sort_by_size(sets);
@@ -438,7 +453,7 @@ void set_algebra(CommandContext& c, SetOp op, std::span<const std::string_view> 
     }
     SetValue result;
     for (std::string_view m : members) result.add(m);
-    store_result(c, dst_key, std::move(result));
+    store_result(c, dst_key, std::move(result), op);
 }
 
 std::span<const std::string_view> keys_from(CommandContext& c, std::size_t first) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 
 namespace corokv {
@@ -252,8 +253,12 @@ void store_sorted(CommandContext& c, const SortOptions& o, const std::vector<Sor
             list.push_back(lookup_by_pattern(c, pattern, element, scratch).value_or(std::string_view()));
         }
     }
-    if (output_len > 0) c.overwrite(*o.store, Value(std::move(list)));
-    else c.erase(*o.store);
+    if (output_len > 0) {
+        c.overwrite(*o.store, Value(std::move(list)));
+        notify(c, kev::kList, "sortstore", *o.store);
+    } else if (c.erase(*o.store)) {
+        notify(c, kev::kGeneric, "del", *o.store);
+    }
     c.out.integer(static_cast<std::int64_t>(output_len));
 }
 

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 #include "commands/server_state.hpp"
 
@@ -132,6 +133,8 @@ void set_generic(CommandContext& c, std::string_view key, std::string_view value
     } else if (!created && !o.has(StringOptions::KEEPTTL) && e->expire_at_ms != 0) {
         c.set_expire(key, *e, 0);
     }
+    notify(c, kev::kString, "set", key);
+    if (when_ms != 0) notify(c, kev::kGeneric, "expire", key);
     if (!o.has(StringOptions::GET)) c.out.ok();
 }
 
@@ -150,6 +153,7 @@ void setnx_command(CommandContext& c) {
         return;
     }
     c.overwrite(c.arg(1), StringValue::from_bytes(c.arg(2)));
+    notify(c, kev::kString, "set", c.arg(1));
     c.out.integer(1);
 }
 
@@ -165,6 +169,7 @@ void psetex_command(CommandContext& c) { setex_generic(c, StringOptions::PX); }
 void getset_command(CommandContext& c) {
     if (!reply_string_value(c, c.find_read(c.arg(1)))) return;
     c.overwrite(c.arg(1), StringValue::from_bytes(c.arg(2)));
+    notify(c, kev::kString, "set", c.arg(1));
 }
 
 void getdel_command(CommandContext& c) {
@@ -175,6 +180,7 @@ void getdel_command(CommandContext& c) {
         return;
     }
     c.erase(c.arg(1));
+    notify(c, kev::kGeneric, "del", c.arg(1));
 }
 
 void getex_command(CommandContext& c) {
@@ -194,13 +200,16 @@ void getex_command(CommandContext& c) {
     if (o.has(StringOptions::EXAT | StringOptions::PXAT) && when_ms <= c.expiry_clock_ms) {
         c.erase(c.arg(1));
         c.log_as({"DEL", c.arg(1)});
+        notify(c, kev::kGeneric, "del", c.arg(1));
     } else if (o.any_expire()) {
         c.set_expire(c.arg(1), *e, when_ms);
         char buf[24];
         c.log_as({"PEXPIREAT", c.arg(1), format_int64(when_ms, buf)});
+        notify(c, kev::kGeneric, "expire", c.arg(1));
     } else if (o.has(StringOptions::PERSIST) && e->expire_at_ms != 0) {
         c.set_expire(c.arg(1), *e, 0);
         c.log_as({"PERSIST", c.arg(1)});
+        notify(c, kev::kGeneric, "persist", c.arg(1));
     } else {
         c.log_nothing();
     }
@@ -221,8 +230,10 @@ void mget_command(CommandContext& c) {
 }
 
 void mset_pairs(CommandContext& c) {
-    for (std::size_t i = 1; i + 1 < c.argc(); i += 2)
+    for (std::size_t i = 1; i + 1 < c.argc(); i += 2) {
         c.overwrite(c.arg(i), StringValue::from_bytes(c.arg(i + 1)));
+        notify(c, kev::kString, "set", c.arg(i));
+    }
 }
 
 void mset_command(CommandContext& c) {
@@ -269,6 +280,7 @@ void incr_by(CommandContext& c, std::int64_t delta) {
         return;
     }
     *s = StringValue::from_int(result);
+    notify(c, kev::kString, "incrby", c.arg(1));
     c.out.integer(result);
 }
 
@@ -318,6 +330,7 @@ void incrbyfloat_command(CommandContext& c) {
     // Redis stores the result as text (never int-encoded) and keeps the TTL.
     Entry* target = e ? e : c.find_or_create(c.arg(1)).first;
     target->value = StringValue::from_text(text);
+    notify(c, kev::kString, "incrbyfloat", c.arg(1));
     c.out.bulk(text);
     // The result, not the increment: float formatting must not differ on replay.
     c.log_as({"SET", c.arg(1), text, "KEEPTTL"});
@@ -328,6 +341,7 @@ void append_command(CommandContext& c) {
     Entry* e = c.find(key);
     if (!e) {
         c.find_or_create(key).first->value = StringValue::from_bytes(suffix);
+        notify(c, kev::kString, "append", key);
         c.out.integer(static_cast<std::int64_t>(suffix.size()));
         return;
     }
@@ -338,6 +352,7 @@ void append_command(CommandContext& c) {
         return;
     std::string& bytes = s->mutable_bytes();
     bytes.append(suffix);
+    notify(c, kev::kString, "append", key);
     c.out.integer(static_cast<std::int64_t>(bytes.size()));
 }
 
@@ -411,6 +426,7 @@ void setrange_command(CommandContext& c) {
     const auto needed = static_cast<std::size_t>(offset) + value.size();
     if (bytes.size() < needed) bytes.resize(needed, '\0');
     bytes.replace(static_cast<std::size_t>(offset), value.size(), value);
+    notify(c, kev::kString, "setrange", key);
     c.out.integer(static_cast<std::int64_t>(bytes.size()));
 }
 

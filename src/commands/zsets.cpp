@@ -15,6 +15,7 @@
 
 #include "commands/blocking.hpp"
 #include "commands/command_table.hpp"
+#include "commands/keyspace_events.hpp"
 #include "commands/numbers.hpp"
 #include "commands/scan.hpp"
 #include "store/glob.hpp"
@@ -146,7 +147,7 @@ ZSetValue* zset_for_write(CommandContext& c, std::string_view key, bool& replied
 
 // Redis never keeps an empty sorted set.
 void drop_if_empty(CommandContext& c, std::string_view key, const ZSetValue& z) {
-    if (z.empty()) c.erase(key);
+    if (z.empty()) delete_emptied(c, key);
 }
 
 // --- replies --------------------------------------------------------------------------------
@@ -172,17 +173,20 @@ void reply_whole_set(CommandContext& c, const ZSetValue& z, bool with_scores) {
 }
 
 // Stores a computed result at `dst` (replacing any value and TTL) and replies its size;
-// an empty result deletes `dst`, as Redis does.
-void store_result(CommandContext& c, std::string_view dst, ZSetValue&& result) {
+// an empty result deletes `dst`, as Redis does. Redis notifies `event` (or "del") after
+// the reply.
+void store_result(CommandContext& c, std::string_view dst, ZSetValue&& result, std::string_view event) {
     const auto n = static_cast<std::int64_t>(result.size());
     if (n == 0) {
-        c.erase(dst);
+        const bool deleted = c.erase(dst);
         c.out.integer(0);
+        if (deleted) notify(c, kev::kGeneric, "del", dst);
         return;
     }
     result.reset_encoding();
     c.overwrite(dst, Value(std::move(result)));
     c.out.integer(n);
+    notify(c, kev::kZset, event, dst);
 }
 
 // --- ZADD, ZINCRBY --------------------------------------------------------------------------
@@ -283,6 +287,7 @@ void zadd_generic(CommandContext& c, std::size_t first_pair, const ZAddFlags& f)
         c.out.integer(f.ch ? added + updated : added);
     }
     if (added + updated == 0) c.log_nothing();
+    else notify(c, kev::kZset, f.incr ? "zincr" : "zadd", c.arg(1));  // after the reply, as Redis
 }
 
 void zadd_command(CommandContext& c) {
@@ -485,7 +490,7 @@ void zrange_generic(CommandContext& c, std::size_t first, RangeRequest q) {
     }
 
     bool replied = false;
-    ZSetValue* z = store ? zset_for_write(c, c.arg(first), replied) : zset_for_read(c, c.arg(first), replied);
+    ZSetValue* z = zset_for_read(c, c.arg(first), replied);  // a read for ZRANGESTORE too, as in Redis
     if (replied) return;
     std::vector<const ZSetNode*> nodes;
     if (z) {
@@ -513,7 +518,7 @@ void zrange_generic(CommandContext& c, std::size_t first, RangeRequest q) {
     ZSetValue result;
     if (q.by == RangeBy::rank && nodes.size() > ZSetValue::kMaxListpackEntries) result.convert_to_skiplist();
     for (const ZSetNode* n : nodes) result.set(n->member(), n->score());
-    store_result(c, c.arg(1), std::move(result));
+    store_result(c, c.arg(1), std::move(result), "zrangestore");
 }
 
 void zrange_command(CommandContext& c) { zrange_generic(c, 1, {}); }
@@ -540,9 +545,7 @@ void zrem_command(CommandContext& c) {
     if (replied) return;
     std::int64_t removed = 0;
     for (std::size_t i = 2; z && i < c.argc() && !z->empty(); ++i) removed += z->erase(c.arg(i));
-    c.out.integer(removed);
-    if (removed == 0) c.log_nothing();
-    if (z) drop_if_empty(c, c.arg(1), *z);
+    finish_removal(c, kev::kZset, "zrem", removed, removed > 0 && z->empty());
 }
 
 void zremrangebyrank_command(CommandContext& c) {
@@ -562,32 +565,26 @@ void zremrangebyrank_command(CommandContext& c) {
     }
     if (end >= len) end = len - 1;
     const std::size_t removed = z->erase_ranks(static_cast<std::size_t>(start), static_cast<std::size_t>(end));
-    c.out.integer(static_cast<std::int64_t>(removed));
-    drop_if_empty(c, c.arg(1), *z);
+    finish_removal(c, kev::kZset, "zremrangebyrank", static_cast<std::int64_t>(removed), z->empty());
 }
 
 template <class Range>
-void remove_range(CommandContext& c, const Range& r) {
+void remove_range(CommandContext& c, const Range& r, std::string_view event) {
     bool replied = false;
     ZSetValue* z = zset_for_write(c, c.arg(1), replied);
     if (replied) return;
     const std::size_t removed = z ? z->erase_range(r) : 0;
-    c.out.integer(static_cast<std::int64_t>(removed));
-    if (removed == 0) {
-        c.log_nothing();
-        return;
-    }
-    drop_if_empty(c, c.arg(1), *z);
+    finish_removal(c, kev::kZset, event, static_cast<std::int64_t>(removed), removed > 0 && z->empty());
 }
 
 void zremrangebyscore_command(CommandContext& c) {
     ScoreRange r;
-    if (score_range_or_reply(c, c.arg(2), c.arg(3), r)) remove_range(c, r);
+    if (score_range_or_reply(c, c.arg(2), c.arg(3), r)) remove_range(c, r, "zremrangebyscore");
 }
 
 void zremrangebylex_command(CommandContext& c) {
     LexRange r;
-    if (lex_range_or_reply(c, c.arg(2), c.arg(3), r)) remove_range(c, r);
+    if (lex_range_or_reply(c, c.arg(2), c.arg(3), r)) remove_range(c, r, "zremrangebylex");
 }
 
 // --- popping --------------------------------------------------------------------------------
@@ -615,6 +612,9 @@ void pop_and_reply(CommandContext& c, std::string_view key, ZSetValue& z, PopEnd
     } else {
         c.out.array(shape.nested ? n : n * 2);
     }
+    // Between the reply's header and its elements: where Redis 7.0 has it, which a RESP3
+    // client subscribed to its own events sees.
+    notify(c, kev::kZset, end == PopEnd::min ? "zpopmin" : "zpopmax", key);
     for (std::size_t i = 0; i < n; ++i) {
         const ZSetNode* node = end == PopEnd::min ? z.first() : z.last();
         if (shape.nested) c.out.array(2);
@@ -950,6 +950,11 @@ ZSetValue subtract(const std::vector<Source>& sources) {
     return result;
 }
 
+std::string_view store_event(SetOp op) {
+    static constexpr std::string_view kNames[] = {"zunionstore", "zinterstore", "zdiffstore"};
+    return kNames[static_cast<int>(op)];
+}
+
 struct SetOpRequest {
     SetOp op = SetOp::unite;
     bool store = false;          // ZUNIONSTORE & co: args[1] is the destination
@@ -973,7 +978,7 @@ void set_op_generic(CommandContext& c, SetOpRequest req) {
     std::vector<Source> sources(n);
     for (std::size_t i = 0; i < n; ++i) {
         const std::string_view key = c.arg(numkeys_at + 1 + i);
-        Entry* e = req.store ? c.find(key) : c.find_read(key);
+        Entry* e = c.find_read(key);  // a read for the STORE forms too: Redis counts it, and notifies keymiss
         if (!e) continue;
         if (auto* z = std::get_if<ZSetValue>(&e->value)) sources[i].zset = z;
         else if (auto* s = std::get_if<SetValue>(&e->value)) sources[i].set = s;
@@ -1034,7 +1039,7 @@ void set_op_generic(CommandContext& c, SetOpRequest req) {
         case SetOp::intersect: intersect(sources, how, &result, 0); break;
         case SetOp::subtract: result = subtract(sources); break;
     }
-    if (req.store) store_result(c, c.arg(1), std::move(result));
+    if (req.store) store_result(c, c.arg(1), std::move(result), store_event(req.op));
     else reply_whole_set(c, result, with_scores);
 }
 

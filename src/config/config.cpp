@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/keyspace_events.hpp"
+
 namespace corokv {
 namespace {
 
@@ -203,6 +205,17 @@ Param maxmemory_policy_param() {
                  }};
 }
 
+Param notify_keyspace_events_param() {
+    return Param{"notify-keyspace-events", true,
+                 [](const Config& c) { return keyspace_events::format(c.notify_keyspace_events.load()); },
+                 [](Config& c, std::string_view v) -> Result<void> {
+                     const std::optional<int> flags = keyspace_events::parse(v);
+                     if (!flags) return fail("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+                     c.notify_keyspace_events.store(*flags);
+                     return success();
+                 }};
+}
+
 // Redis's bool configs: yes/no, case-insensitive.
 Param atomic_bool_param(std::string_view name, std::atomic<bool> Config::*field) {
     return Param{name, true, [field](const Config& c) { return std::string((c.*field).load() ? "yes" : "no"); },
@@ -313,6 +326,7 @@ const std::vector<Param>& params() {
                   return success();
               }},
         maxmemory_policy_param(),
+        notify_keyspace_events_param(),
         atomic_int_param("maxmemory-samples", &Config::maxmemory_samples, 1, INT32_MAX),
         atomic_int_param("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0, 100),
         atomic_int_param("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX),

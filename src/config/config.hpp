@@ -77,6 +77,9 @@ public:
     std::atomic<bool> aof_rewrite_incremental_fsync{true};
     std::atomic<int> auto_aof_rewrite_percentage{100};
     std::atomic<std::int64_t> auto_aof_rewrite_min_size{64LL * 1024 * 1024};
+    // notify-keyspace-events as keyspace_events::Flag bits (0 = off): every emission site
+    // reads it with one relaxed load and does nothing else while it is 0.
+    std::atomic<int> notify_keyspace_events{0};
     // client-output-buffer-limit, by ClientClass (Redis's defaults).
     OutputBufferLimit output_buffer_limits[3];
     Config();

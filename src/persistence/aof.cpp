@@ -173,7 +173,7 @@ std::uint64_t Aof::finish_append(std::size_t buffer_size_before) {
     return appended_;
 }
 
-void Aof::key_deleted(int db, std::string_view key) {
+void Aof::key_deleted(int db, std::string_view key, KeyDeletion) {
     if (!logging()) return;
     append(db, std::initializer_list<std::string_view>{"DEL", key});
 }

@@ -72,7 +72,7 @@ public:
     AofStatus status() const override;
 
     // KeyDeletionObserver: expired and evicted keys are logged as DEL.
-    void key_deleted(int db, std::string_view key) override;
+    void key_deleted(int db, std::string_view key, KeyDeletion cause) override;
 
 private:
     struct File;

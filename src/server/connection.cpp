@@ -174,7 +174,8 @@ asio::awaitable<void> wait_for_aof(tcp::socket& socket, ServerState& state, Clie
 // ClientSession::deliver, which posts to the connection's thread; everything here runs there.
 // Messages are written on their own while the connection waits for a request, and ahead of
 // the connection's replies otherwise, so a socket never has two writes in flight. Frames are
-// shared with every other subscriber and written in place (gathered), never copied.
+// encoded once and shared with every other subscriber; each write copies the queued ones
+// into one buffer (see take_pending).
 class Outbox : public std::enable_shared_from_this<Outbox> {
 public:
     // Owns its share of the session: a message write may complete after the connection's
@@ -232,20 +233,28 @@ private:
         bool resp3;  // a RESP2 array for a RESP3 client: sent with '>' for its '*'
     };
 
-    // Moves the pending frames in flight and lays out their buffers.
-    void take_pending() {
-        static constexpr char kPush[] = ">";
-        in_flight_.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
-        pending_.clear();
-        buffers_.clear();
-        for (const Queued& q : in_flight_) {
-            buffers_.push_back(asio::buffer(q.resp3 ? kPush : q.frame->data(), 1));
-            buffers_.push_back(asio::buffer(q.frame->data() + 1, q.frame->size() - 1));
+    // Copies the pending frames into one buffer to write. Not a gathered write of the shared
+    // frames: asio cuts one into writes of 64 buffers (32 frames), each a trip through the
+    // event loop, so a busy thread starved its subscribers (keyspace notifications at a few
+    // hundred thousand per second left hundreds of MB queued); a copy is one send.
+    // A write of messages alone copies at most about `limit` bytes (at least one frame), so a
+    // backlog of many MB is sent in pieces instead of being copied whole at once; a reply
+    // takes every queued message along, which must reach the client before it.
+    void take_pending(std::size_t limit = SIZE_MAX) {
+        coalesced_.clear();
+        while (!pending_.empty() && (coalesced_.empty() || coalesced_.size() < limit)) {
+            const Queued& q = pending_.front();
+            coalesced_ += q.resp3 ? '>' : q.frame->front();
+            coalesced_.append(*q.frame, 1);
+            pending_.pop_front();
         }
+        in_flight_bytes_ = coalesced_.size();
+        buffers_.clear();
+        buffers_.push_back(asio::buffer(coalesced_));
     }
 
     void flush() {
-        take_pending();
+        take_pending(kMessageWriteBytes);
         writing_ = true;
         asio::async_write(*socket_, buffers_, [self = shared_from_this()](std::error_code ec, std::size_t n) {
             self->state_.stats.total_net_output_bytes.fetch_add(n, std::memory_order_relaxed);
@@ -256,10 +265,10 @@ private:
 
     // The frames in flight reached the socket (or never will): they leave the backlog.
     void written_frames() {
-        std::uint64_t bytes = 0;
-        for (const Queued& q : in_flight_) bytes += q.frame->size();
-        session_->push_backlog.fetch_sub(bytes, std::memory_order_relaxed);
-        in_flight_.clear();
+        session_->push_backlog.fetch_sub(in_flight_bytes_, std::memory_order_relaxed);
+        in_flight_bytes_ = 0;
+        // A burst's copy is not kept for ever.
+        if (coalesced_.capacity() > kKeptCapacity) std::string().swap(coalesced_);
     }
 
     // After any write: a waiting reply goes next (and takes the messages queued since along),
@@ -276,7 +285,10 @@ private:
     ServerState& state_;
     asio::steady_timer idle_;  // wakes the connection's write when a message write ends
     std::deque<Queued> pending_;
-    std::vector<Queued> in_flight_;
+    static constexpr std::size_t kKeptCapacity = 1 << 20;
+    static constexpr std::size_t kMessageWriteBytes = 256 << 10;
+    std::string coalesced_;              // the frames being written
+    std::uint64_t in_flight_bytes_ = 0;  // their size, off the backlog once written
     std::vector<asio::const_buffer> buffers_;
     bool writing_ = false;
     bool reply_waiting_ = false;

@@ -32,7 +32,7 @@ bool Keyspace::erase(std::string_view key, std::uint64_t hash) {
 }
 
 bool Keyspace::evict(std::string_view key, std::uint64_t hash) {
-    tell_observer(key);  // before erase: `key` may point into the entry's own node
+    tell_observer(key, KeyDeletion::evicted);  // before erase: `key` may point into the entry's own node
     if (!erase(key, hash)) return false;
     ++stats_->evicted_keys;
     return true;
@@ -79,7 +79,7 @@ void Keyspace::sample_ttls(std::mt19937_64& rng, std::int64_t now_ms, int sample
 }
 
 void Keyspace::delete_expired(std::string_view key, std::uint64_t hash) {
-    tell_observer(key);  // before erase: `key` may point into the entry's own node
+    tell_observer(key, KeyDeletion::expired);  // before erase: `key` may point into the entry's own node
     erase(key, hash);
     ++stats_->expired_keys;
 }

@@ -35,11 +35,14 @@ struct WatchFlag {
     std::atomic<bool> touched{false};
 };
 
+enum class KeyDeletion : std::uint8_t { expired, evicted };
+
 // Told about keys the store deletes on its own (expiry, eviction), while the shard is
-// locked, so the AOF logs them as DEL in order with the commands around them.
+// locked, so the AOF logs them as DEL in order with the commands around them, and keyspace
+// notifications publish "expired" / "evicted".
 class KeyDeletionObserver {
 public:
-    virtual void key_deleted(int db, std::string_view key) = 0;
+    virtual void key_deleted(int db, std::string_view key, KeyDeletion cause) = 0;
 
 protected:
     ~KeyDeletionObserver() = default;
@@ -112,9 +115,9 @@ private:
     void rebuild_heap();  // drops stale entries
     void delete_expired(std::string_view key, std::uint64_t hash);
     // The store deleted a key on its own: the AOF logs it, its watchers see it touched.
-    void tell_observer(std::string_view key) {
+    void tell_observer(std::string_view key, KeyDeletion cause) {
         touch_watched(key);
-        if (observer_ && *observer_) (*observer_)->key_deleted(db_, key);
+        if (observer_ && *observer_) (*observer_)->key_deleted(db_, key, cause);
     }
     void touch_watched_slow(std::string_view key);
 

@@ -44,7 +44,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pylib.transcripts import assert_same_transcripts  # noqa: E402
+from pylib.transcript import assert_same_transcripts  # noqa: E402
 from pylib.servers import RawClient, parse_reply, start_corokv, start_redis  # noqa: E402
 
 AGAINST = os.environ.get("AUTH_AGAINST", "corokv")

@@ -30,7 +30,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pylib.transcripts import assert_same_transcripts  # noqa: E402
+from pylib.transcript import assert_same_transcripts  # noqa: E402
 from pylib.servers import RawClient, encode_command, start_corokv, start_redis  # noqa: E402
 
 AGAINST = os.environ.get("TX_AGAINST", "corokv")

@@ -51,7 +51,7 @@ public:
     bool wait_durable(std::uint64_t, std::function<void()>) override { return false; }
     bool must_wait(std::uint64_t) const override { return false; }
     void tick(std::int64_t) override {}
-    void key_deleted(int db, std::string_view key) override {
+    void key_deleted(int db, std::string_view key, KeyDeletion) override {
         append(db, std::initializer_list<std::string_view>{"DEL", key});
     }
 
