@@ -17,7 +17,10 @@
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <mutex>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands/blocking.hpp"
@@ -183,10 +186,11 @@ public:
     Outbox(std::shared_ptr<tcp::socket> socket, std::shared_ptr<ClientSession> session, ServerState& state)
         : socket_(std::move(socket)), session_(std::move(session)), state_(state), idle_(socket_->get_executor()) {}
 
-    void push(const PushFrame& frame) {
+    // Messages handed over from other threads (a batch: see install_delivery).
+    void push(std::span<const PushFrame> frames) {
         if (failed_) return;
-        pending_.push_back(Queued{frame, frame->front() == '*' && session_->proto >= 3});
-        if (!writing_) flush();
+        for (const PushFrame& frame : frames) pending_.push_back(Queued{frame, frame->front() == '*' && session_->proto >= 3});
+        if (!writing_ && !pending_.empty()) flush();
     }
 
     // The connection's own write: after any message write in progress, with the messages
@@ -313,9 +317,32 @@ bool over_output_limit(ClientSession& session, const OutputBufferLimit& limit, s
 
 // ClientSession::deliver for a connection: counts the frame against the output buffer limit
 // and posts it to the connection's thread, or has the connection closed.
+// Frames delivered from other threads, waiting for the connection's thread to take them.
+class Handover {
+public:
+    // Queues a frame; true when the caller must post a handler that takes the queue (none
+    // is posted yet).
+    bool add(const PushFrame& frame) {
+        std::lock_guard lock(mutex_);
+        frames_.push_back(frame);
+        return !std::exchange(take_posted_, true);
+    }
+    std::vector<PushFrame> take() {
+        std::lock_guard lock(mutex_);
+        take_posted_ = false;
+        return std::exchange(frames_, {});
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<PushFrame> frames_;
+    bool take_posted_ = false;
+};
+
 void install_delivery(ClientSession& session, ServerState& state, const std::shared_ptr<Outbox>& outbox,
                       const asio::any_io_executor& exec) {
-    session.deliver = [&session, &state, weak = std::weak_ptr<Outbox>(outbox), exec](const PushFrame& frame) {
+    auto handover = std::make_shared<Handover>();
+    session.deliver = [&session, &state, weak = std::weak_ptr<Outbox>(outbox), exec, handover](const PushFrame& frame) {
         if (session.output_limit_reached.load(std::memory_order_relaxed)) return;
         const std::uint64_t backlog = session.push_backlog.fetch_add(frame->size(), std::memory_order_relaxed) + frame->size();
         // Monitors are replicas to Redis (their limits); everyone else here is a subscriber.
@@ -330,8 +357,13 @@ void install_delivery(ClientSession& session, ServerState& state, const std::sha
             });
             return;
         }
-        asio::post(exec, [weak, frame] {
-            if (auto o = weak.lock()) o->push(frame);
+        // One posted handler carries every frame queued until it runs: a burst of messages
+        // (keyspace notifications run at the publishers' command rate) costs the receiving
+        // thread one wake-up, not one per message.
+        if (!handover->add(frame)) return;
+        asio::post(exec, [weak, handover] {
+            const std::vector<PushFrame> frames = handover->take();
+            if (auto o = weak.lock()) o->push(frames);
         });
     };
 }
