@@ -1,5 +1,6 @@
 // ACL: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, DRYRUN, GENPASS, HELP. The users and
 // their rules live in commands/acl_users.*; this file is the commands' replies.
+#include <algorithm>
 #include <random>
 
 #include "commands/acl_users.hpp"
@@ -18,6 +19,31 @@ bool valid_user_name(std::string_view name) {
     return true;
 }
 
+// Closes the connections `doomed` picks: another one at once (its pending read ends), this
+// one after its reply.
+template <typename Pick>
+void close_connections(CommandContext& c, Pick doomed) {
+    for (const auto& session : c.server.clients.snapshot()) {
+        if (!doomed(*session)) continue;
+        if (session.get() == &c.client) c.client.close_after_reply = true;
+        else if (session->kill) session->kill();
+    }
+}
+
+// Closes connections of `user` subscribed to a channel or pattern its rules no longer allow
+// (Redis 7.0's ACLKillPubsubClientsIfNeeded); this one after its reply.
+void close_subscribers_no_longer_allowed(CommandContext& c, const AclUser& user) {
+    const AclRules rules = user.rules();
+    if (rules.all_channels) return;
+    std::vector<const ClientSession*> victims;
+    c.server.pubsub.for_each_subscription([&](SubscriptionKind kind, const std::string& name, const ClientSession& client) {
+        if (client.runs_as(&user) && !acl_channel_allowed(rules, name, kind == SubscriptionKind::pattern))
+            victims.push_back(&client);
+    });
+    if (victims.empty()) return;
+    close_connections(c, [&](const ClientSession& s) { return std::find(victims.begin(), victims.end(), &s) != victims.end(); });
+}
+
 void acl_setuser_command(CommandContext& c) {
     const std::string_view name = c.arg(2);
     if (!valid_user_name(name)) {
@@ -29,6 +55,7 @@ void acl_setuser_command(CommandContext& c) {
                     std::string(failure->second));
         return;
     }
+    close_subscribers_no_longer_allowed(c, *c.server.acl.find(name));
     c.out.ok();
 }
 
@@ -57,15 +84,6 @@ void acl_getuser_command(CommandContext& c) {
     c.out.array(0);
 }
 
-// Deleting a user closes every connection authenticated as it (this one after its reply).
-void close_connections_of(CommandContext& c, const AclUser& user) {
-    for (const auto& session : c.server.clients.snapshot()) {
-        if (!session->runs_as(&user)) continue;
-        if (session.get() == &c.client) c.client.close_after_reply = true;
-        else if (session->kill) session->kill();
-    }
-}
-
 void acl_deluser_command(CommandContext& c) {
     for (std::size_t i = 2; i < c.argc(); ++i) {
         if (c.arg(i) == "default") {
@@ -76,7 +94,8 @@ void acl_deluser_command(CommandContext& c) {
     std::int64_t deleted = 0;
     for (std::size_t i = 2; i < c.argc(); ++i) {
         if (auto user = c.server.acl.remove(c.arg(i))) {
-            close_connections_of(c, *user);
+            // Every connection authenticated as it goes too.
+            close_connections(c, [&](const ClientSession& s) { return s.runs_as(user.get()); });
             ++deleted;
         }
     }

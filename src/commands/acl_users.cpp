@@ -281,11 +281,6 @@ constexpr ChannelArguments kChannelCommands[] = {
     {"publish", false, false}, {"spublish", false, false}, {"subscribe", true, false},
     {"ssubscribe", true, false}, {"psubscribe", true, true}};
 
-bool channel_allowed(const AclRules& r, std::string_view channel, bool is_pattern) {
-    for (const std::string& p : r.channels)
-        if (is_pattern ? p == channel : glob_match(p, channel)) return true;
-    return false;
-}
 
 std::optional<std::size_t> denied_channel(const AclRules& r, const CommandSpec& spec,
                                           std::span<const std::string_view> args) {
@@ -293,7 +288,7 @@ std::optional<std::size_t> denied_channel(const AclRules& r, const CommandSpec& 
         if (spec.name != c.command) continue;
         const std::size_t end = c.all ? args.size() : std::min<std::size_t>(2, args.size());
         for (std::size_t i = 1; i < end; ++i)
-            if (!channel_allowed(r, args[i], c.patterns)) return i;
+            if (!acl_channel_allowed(r, args[i], c.patterns)) return i;
     }
     return std::nullopt;
 }
@@ -511,6 +506,13 @@ AclVerdict acl_check(const AclRules& rules, const AclCatalog& catalog, const Com
     if (!rules.all_channels)
         if (auto arg = denied_channel(rules, spec, args)) return {AclDenial::channel, *arg};
     return {};
+}
+
+bool acl_channel_allowed(const AclRules& rules, std::string_view channel, bool is_pattern) {
+    if (rules.all_channels) return true;
+    for (const std::string& p : rules.channels)
+        if (is_pattern ? p == channel : glob_match(p, channel)) return true;
+    return false;
 }
 
 std::string noperm_error(AclDenial denial, std::string_view command_name) {

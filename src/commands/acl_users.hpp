@@ -120,6 +120,9 @@ struct AclVerdict {
 // Whether `rules` let a client run `spec` (already resolved to its subcommand) with `args`.
 AclVerdict acl_check(const AclRules& rules, const AclCatalog& catalog, const CommandSpec& spec,
                      std::span<const std::string_view> args);
+// Whether the rules allow a channel (`is_pattern`: a PSUBSCRIBE pattern, which needs an equal
+// channel rule).
+bool acl_channel_allowed(const AclRules& rules, std::string_view channel, bool is_pattern);
 // "NOPERM ..." as the dispatcher replies it (command_name: "get", "config|get").
 std::string noperm_error(AclDenial denial, std::string_view command_name);
 // Why a queued command may no longer run when EXEC comes (Redis's wording there).

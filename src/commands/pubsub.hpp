@@ -45,6 +45,16 @@ public:
     std::int64_t subscribers(SubscriptionKind kind, std::string_view name) const;
     std::int64_t pattern_count() const;
 
+    // Calls f(kind, name, client) for every subscription, under the shared lock (f must not
+    // subscribe or unsubscribe).
+    template <typename F>
+    void for_each_subscription(F&& f) const {
+        std::shared_lock lock(mutex_);
+        for (std::size_t k = 0; k < 3; ++k)
+            for (const auto& [name, subscribers] : tables_[k])
+                for (ClientSession* client : subscribers) f(static_cast<SubscriptionKind>(k), name, *client);
+    }
+
 private:
     std::int64_t publish(bool shard, std::string_view channel, std::string_view message, ClientSession* publisher,
                          resp::ReplyWriter* publisher_out);

@@ -550,6 +550,17 @@ class AclDiffTest(DiffBase):
                    do("a", "ACL", "GETUSER", "u"), do("a", "ACL", "SETUSER", "default", "resetchannels"),
                    do("d", "PUBLISH", "x", "m", want=noperm_channels), do("a", "ACL", "LIST"))
 
+    def test_losing_a_channel_closes_its_subscribers(self):
+        self.check(do("a", "ACL", "SETUSER", "u", "on", "nopass", "+@all", "~*", "resetchannels", "&a", "&p*"),
+                   do("b", "AUTH", "u", "x", want=OK), do("b", "SUBSCRIBE", "a"),
+                   do("c", "AUTH", "u", "x", want=OK), do("c", "PSUBSCRIBE", "p*"),
+                   do("d", "AUTH", "u", "x", want=OK), do("d", "SSUBSCRIBE", "pz"),
+                   do("a", "ACL", "SETUSER", "u", "&b", want=OK), do("b", "PING"), do("c", "PING"),
+                   do("a", "ACL", "SETUSER", "u", "resetchannels", "&a", "&pz", want=OK),
+                   gone("c"), do("b", "PING"), do("d", "PING"),
+                   do("a", "ACL", "SETUSER", "u", "resetchannels", want=OK), gone("b"), gone("d"),
+                   do("a", "PING", want=PONG))
+
     def test_first_argument_rules(self):
         self.check(do("a", "ACL", "SETUSER", "u", "on", "nopass", "-@all", "+select|0", "+select|2", "+get", "~*"),
                    do("b", "AUTH", "u", "x", want=OK), do("b", "SELECT", "0", want=OK), do("b", "SELECT", "2", want=OK),
