@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "commands/clients.hpp"
 #include "commands/command.hpp"
 #include "commands/command_table.hpp"
 #include "commands/dispatch.hpp"
@@ -513,6 +514,15 @@ bool acl_channel_allowed(const AclRules& rules, std::string_view channel, bool i
     for (const std::string& p : rules.channels)
         if (is_pattern ? p == channel : glob_match(p, channel)) return true;
     return false;
+}
+
+bool may_read_every_key(const ClientSession& client) {
+    if (!client.user || client.user->unrestricted.load(std::memory_order_relaxed)) return true;
+    return client.user->with_rules([](const AclRules& r) {
+        return r.all_keys || std::any_of(r.keys.begin(), r.keys.end(), [](const AclKeyPattern& p) {
+                   return p.pattern == "*" && (p.permissions & kAclRead);
+               });
+    });
 }
 
 std::string noperm_error(AclDenial denial, std::string_view command_name) {

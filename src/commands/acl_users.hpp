@@ -19,6 +19,7 @@
 namespace corokv {
 
 struct CommandSpec;
+class ClientSession;
 
 // Redis's ACL categories, in Redis's order (ACL CAT lists them so, and the description of a
 // user's command rules tries them in this order).
@@ -123,6 +124,10 @@ AclVerdict acl_check(const AclRules& rules, const AclCatalog& catalog, const Com
 // Whether the rules allow a channel (`is_pattern`: a PSUBSCRIBE pattern, which needs an equal
 // channel rule).
 bool acl_channel_allowed(const AclRules& rules, std::string_view channel, bool is_pattern);
+// Whether the connection's user may read any key (allkeys, or a "*" pattern with read
+// permission). SORT's BY and GET patterns name keys that are not arguments, so no check saw
+// them: Redis allows those options only then.
+bool may_read_every_key(const ClientSession& client);
 // "NOPERM ..." as the dispatcher replies it (command_name: "get", "config|get").
 std::string noperm_error(AclDenial denial, std::string_view command_name);
 // Why a queued command may no longer run when EXEC comes (Redis's wording there).

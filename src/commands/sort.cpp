@@ -12,6 +12,7 @@
 
 #include "commands/command_table.hpp"
 #include "commands/keyspace_events.hpp"
+#include "commands/acl_users.hpp"
 #include "commands/numbers.hpp"
 
 namespace corokv {
@@ -49,8 +50,18 @@ bool parse_sort_options(CommandContext& c, bool readonly, SortOptions& o) {
             o.store = c.arg(++j);
         } else if (option_is(opt, "by") && left >= 1) {
             o.by = c.arg(++j);
-            if (o.by->find('*') == std::string_view::npos) o.dontsort = true;
+            if (o.by->find('*') == std::string_view::npos) {
+                o.dontsort = true;
+            } else if (!may_read_every_key(c.client)) {
+                // The keys a pattern names are not arguments: the ACL could not check them.
+                c.out.error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+                return false;
+            }
         } else if (option_is(opt, "get") && left >= 1) {
+            if (!may_read_every_key(c.client)) {
+                c.out.error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                return false;
+            }
             o.gets.push_back(c.arg(++j));
         } else {
             c.out.error(errors::kSyntax);

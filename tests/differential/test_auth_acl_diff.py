@@ -22,7 +22,9 @@ What it proves:
   WHOAMI, CAT, DRYRUN, SETUSER error texts, a failing SETUSER changing nothing, exact
   NOPERM texts for commands, subcommands and keys (also inside MULTI), and rules changing
   under a live connection.
-Also: channel rules (&pattern, allchannels, resetchannels) for PUBLISH / SPUBLISH / (P|S)SUBSCRIBE,
+Also: channel rules (&pattern, allchannels, resetchannels) for PUBLISH / SPUBLISH / (P|S)SUBSCRIBE and
+subscribers closed when their channel is taken away, SORT BY / GET patterns (need read access to
+every key),
 first-argument rules (+select|0), key pattern forms (%R~ / %W~ merging, a read-only or write-only
 user against each kind of key use), EXEC re-checking permissions, GENPASS's errors.
 Skipped on purpose: ACL LOG / LOAD / SAVE (not implemented), selectors.
@@ -603,6 +605,20 @@ class AclDiffTest(DiffBase):
                    do("b", "SINTERSTORE", "r1", "w1", want=NOPERM_KEYS),
                    do("b", "LMOVE", "r1", "w1", "LEFT", "LEFT", want=NOPERM_KEYS),
                    do("b", "STRLEN", "w", want=b":0\r\n"), do("b", "GET", "w", want=NOPERM_KEYS))
+
+    def test_sort_patterns_need_access_to_every_key(self):
+        by_denied = b"-ERR BY option of SORT denied due to insufficient ACL permissions.\r\n"
+        get_denied = b"-ERR GET option of SORT denied due to insufficient ACL permissions.\r\n"
+        sorts = [["SORT", "k1", "BY", "nosort"], ["SORT", "k1", "BY", "w*"], ["SORT", "k1", "GET", "secret*"],
+                 ["SORT", "k1", "GET", "#"], ["SORT_RO", "k1", "GET", "secret*"], ["SORT", "k1", "BY", "w*->f"],
+                 ["SORT", "k1", "BY", "w*", "BOGUS"], ["SORT", "k1", "LIMIT", "x", "1", "GET", "#"]]
+        self.check(do("a", "RPUSH", "k1", "1", "2"), do("a", "SET", "secret1", "x"),
+                   do("a", "ACL", "SETUSER", "u", "on", "nopass", "+@all", "~k*"), do("b", "AUTH", "u", "x", want=OK),
+                   do("b", "SORT", "k1", "BY", "w*", want=by_denied), do("b", "SORT", "k1", "GET", "#", want=get_denied),
+                   [do("b", *cmd) for cmd in sorts],
+                   do("a", "ACL", "SETUSER", "u", "%W~*"), [do("b", *cmd) for cmd in sorts],
+                   do("a", "ACL", "SETUSER", "u", "%R~*"), [do("b", *cmd) for cmd in sorts],
+                   do("a", "ACL", "SETUSER", "u", "resetkeys", "allkeys"), [do("b", *cmd) for cmd in sorts])
 
     def test_exec_checks_permissions_again(self):
         self.check(do("a", "ACL", "SETUSER", "u", "on", "nopass", "+@all", "~*"), do("b", "AUTH", "u", "x"),
