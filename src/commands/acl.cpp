@@ -1,7 +1,6 @@
 // ACL: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, DRYRUN, GENPASS, HELP. The users and
 // their rules live in commands/acl_users.*; this file is the commands' replies.
 #include <algorithm>
-#include <random>
 
 #include "commands/acl_users.hpp"
 #include "commands/command_table.hpp"
@@ -11,13 +10,6 @@
 
 namespace corokv {
 namespace {
-
-// Redis's ACLStringHasSpaces: user names may hold no whitespace and no NUL byte.
-bool valid_user_name(std::string_view name) {
-    for (char c : name)
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\0') return false;
-    return true;
-}
 
 // Closes the connections `doomed` picks: another one at once (its pending read ends), this
 // one after its reply.
@@ -46,7 +38,7 @@ void close_subscribers_no_longer_allowed(CommandContext& c, const AclUser& user)
 
 void acl_setuser_command(CommandContext& c) {
     const std::string_view name = c.arg(2);
-    if (!valid_user_name(name)) {
+    if (acl_has_space(name)) {
         c.out.error("ERR Usernames can't contain spaces or null characters");
         return;
     }
@@ -204,14 +196,7 @@ void acl_genpass_command(CommandContext& c) {
         }
         bits = *n;
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::random_device entropy;
-    std::string password(static_cast<std::size_t>((bits + 3) / 4), '0');
-    for (std::size_t i = 0; i < password.size(); i += 8) {
-        std::uint32_t word = entropy();
-        for (std::size_t j = i; j < std::min(i + 8, password.size()); ++j, word >>= 4) password[j] = kHex[word & 15];
-    }
-    c.out.bulk(password);
+    c.out.bulk(random_hex(static_cast<std::size_t>((bits + 3) / 4)));
 }
 
 void acl_help_command(CommandContext& c) {

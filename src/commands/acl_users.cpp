@@ -1,11 +1,13 @@
 #include "commands/acl_users.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "commands/clients.hpp"
 #include "commands/command.hpp"
 #include "commands/command_table.hpp"
 #include "commands/dispatch.hpp"
+#include "commands/numbers.hpp"
 #include "commands/sha256.hpp"
 #include "store/glob.hpp"
 
@@ -22,13 +24,6 @@ std::string lowercase(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
     return out;
-}
-bool equals_nocase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
-}
-bool has_space(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 // Redis's SETUSER reasons (ACLSetUserStringError's texts), by the errno it maps them from.
@@ -161,7 +156,7 @@ std::optional<std::string_view> key_pattern_rule(AclRules& r, std::string_view o
         if (permissions == 0) return reason::kSyntax;  // "%" alone
     }
     const std::string_view pattern = op.substr(std::min(offset, op.size()));
-    if (has_space(pattern)) return reason::kSyntax;
+    if (acl_has_space(pattern)) return reason::kSyntax;
     if (pattern == "*" && permissions == kAclReadWrite) {
         r.all_keys = true;
         r.keys.clear();
@@ -176,35 +171,34 @@ std::optional<std::string_view> key_pattern_rule(AclRules& r, std::string_view o
 std::optional<std::string_view> channel_pattern_rule(AclRules& r, std::string_view op) {
     if (r.all_channels) return reason::kChannelAfterAll;
     const std::string_view pattern = op.substr(1);
-    if (has_space(pattern)) return reason::kSyntax;
+    if (acl_has_space(pattern)) return reason::kSyntax;
     if (std::find(r.channels.begin(), r.channels.end(), pattern) == r.channels.end()) r.channels.emplace_back(pattern);
     return std::nullopt;
 }
 
 // ---- passwords ----
 
+// The digest a password rule names: `>pw` / `<pw` give the password (hashed here), `#hex` /
+// `!hex` its digest; nullopt for a malformed digest.
+std::optional<std::string> rule_digest(std::string_view op) {
+    const std::string_view rest = op.substr(1);
+    if (op[0] == '>' || op[0] == '<') return sha256_hex(rest);
+    if (!is_password_hash(rest)) return std::nullopt;
+    return std::string(rest);
+}
+
 std::optional<std::string_view> add_password_rule(AclRules& r, std::string_view op) {
-    std::string digest;
-    if (op[0] == '>') {
-        digest = sha256_hex(op.substr(1));
-    } else {
-        if (!is_password_hash(op.substr(1))) return reason::kBadHash;
-        digest = op.substr(1);
-    }
-    if (std::find(r.passwords.begin(), r.passwords.end(), digest) == r.passwords.end()) r.passwords.push_back(digest);
+    const auto digest = rule_digest(op);
+    if (!digest) return reason::kBadHash;
+    if (std::find(r.passwords.begin(), r.passwords.end(), *digest) == r.passwords.end()) r.passwords.push_back(*digest);
     r.nopass = false;
     return std::nullopt;
 }
 
 std::optional<std::string_view> remove_password_rule(AclRules& r, std::string_view op) {
-    std::string digest;
-    if (op[0] == '<') {
-        digest = sha256_hex(op.substr(1));
-    } else {
-        if (!is_password_hash(op.substr(1))) return reason::kBadHash;
-        digest = op.substr(1);
-    }
-    auto it = std::find(r.passwords.begin(), r.passwords.end(), digest);
+    const auto digest = rule_digest(op);
+    if (!digest) return reason::kBadHash;
+    auto it = std::find(r.passwords.begin(), r.passwords.end(), *digest);
     if (it == r.passwords.end()) return reason::kNoSuchPassword;
     r.passwords.erase(it);
     return std::nullopt;
@@ -225,20 +219,20 @@ void reset_user(AclRules& r) {
 // The switches that need no argument (Redis's ACLSetUser and ACLSetSelector keywords);
 // false when `op` is none of them.
 bool keyword_rule(AclRules& r, std::string_view op) {
-    if (equals_nocase(op, "on")) r.enabled = true;
-    else if (equals_nocase(op, "off")) r.enabled = false;
-    else if (equals_nocase(op, "skip-sanitize-payload")) r.sanitize = AclRules::Sanitize::skip;
-    else if (equals_nocase(op, "sanitize-payload")) r.sanitize = AclRules::Sanitize::sanitize;
-    else if (equals_nocase(op, "nopass")) r.nopass = true, r.passwords.clear();
-    else if (equals_nocase(op, "resetpass")) r.nopass = false, r.passwords.clear();
-    else if (equals_nocase(op, "allkeys") || op == "~*") r.all_keys = true, r.keys.clear();
-    else if (equals_nocase(op, "resetkeys")) r.all_keys = false, r.keys.clear();
-    else if (equals_nocase(op, "allchannels") || op == "&*") r.all_channels = true, r.channels.clear();
-    else if (equals_nocase(op, "resetchannels")) r.all_channels = false, r.channels.clear();
-    else if (equals_nocase(op, "allcommands") || equals_nocase(op, "+@all")) reset_commands(r, true);
-    else if (equals_nocase(op, "nocommands") || equals_nocase(op, "-@all")) reset_commands(r, false);
-    else if (equals_nocase(op, "reset")) reset_user(r);
-    else if (equals_nocase(op, "clearselectors")) {}  // no selectors exist to clear
+    if (option_is(op, "on")) r.enabled = true;
+    else if (option_is(op, "off")) r.enabled = false;
+    else if (option_is(op, "skip-sanitize-payload")) r.sanitize = AclRules::Sanitize::skip;
+    else if (option_is(op, "sanitize-payload")) r.sanitize = AclRules::Sanitize::sanitize;
+    else if (option_is(op, "nopass")) r.nopass = true, r.passwords.clear();
+    else if (option_is(op, "resetpass")) r.nopass = false, r.passwords.clear();
+    else if (option_is(op, "allkeys") || op == "~*") r.all_keys = true, r.keys.clear();
+    else if (option_is(op, "resetkeys")) r.all_keys = false, r.keys.clear();
+    else if (option_is(op, "allchannels") || op == "&*") r.all_channels = true, r.channels.clear();
+    else if (option_is(op, "resetchannels")) r.all_channels = false, r.channels.clear();
+    else if (option_is(op, "allcommands") || option_is(op, "+@all")) reset_commands(r, true);
+    else if (option_is(op, "nocommands") || option_is(op, "-@all")) reset_commands(r, false);
+    else if (option_is(op, "reset")) reset_user(r);
+    else if (option_is(op, "clearselectors")) {}  // no selectors exist to clear
     else return false;
     return true;
 }
@@ -258,7 +252,7 @@ std::uint8_t key_permissions_needed(const CommandSpec& spec, std::span<const std
     if (f & kKeysWriteOnly) {
         if (f & kReadsWithGet)
             for (std::size_t i = 3; i < args.size(); ++i)
-                if (equals_nocase(args[i], "get")) return kAclReadWrite;
+                if (option_is(args[i], "get")) return kAclReadWrite;
         return kAclWrite;
     }
     return (f & kWrite) ? kAclReadWrite : kAclRead;
@@ -297,16 +291,20 @@ std::optional<std::size_t> denied_channel(const AclRules& r, const CommandSpec& 
 bool first_arg_allowed(const AclRules& r, int id, std::span<const std::string_view> args) {
     auto it = r.first_args.find(id);
     if (it == r.first_args.end() || args.size() < 2) return false;
-    return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& a) { return equals_nocase(a, args[1]); });
+    return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& a) { return option_is(args[1], a); });
 }
 
 }  // namespace
+
+bool acl_has_space(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\0'; });
+}
 
 std::string_view acl_category_name(AclCategory c) { return kCategoryNames[static_cast<std::size_t>(c)]; }
 
 std::optional<AclCategory> acl_category_by_name(std::string_view name) {
     for (std::size_t i = 0; i < std::size(kCategoryNames); ++i)
-        if (equals_nocase(kCategoryNames[i], name)) return static_cast<AclCategory>(i);
+        if (option_is(name, kCategoryNames[i])) return static_cast<AclCategory>(i);
     return std::nullopt;
 }
 

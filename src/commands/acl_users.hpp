@@ -31,6 +31,8 @@ using AclCategoryMask = std::uint32_t;
 constexpr AclCategoryMask category_bit(AclCategory c) { return AclCategoryMask{1} << static_cast<int>(c); }
 std::string_view acl_category_name(AclCategory c);
 std::optional<AclCategory> acl_category_by_name(std::string_view name);  // any case
+// Redis's ACLStringHasSpaces: user names and key/channel patterns may hold no whitespace or NUL.
+bool acl_has_space(std::string_view s);
 
 // A Redis command as the ACL knows it even where corokv does not serve it: "xadd" or
 // "client|tracking", and its categories ("write stream fast"). Generated data

@@ -635,16 +635,18 @@ Entry& CommandContext::overwrite(std::string_view key, Value value) {
 
 // --- ServerState ----------------------------------------------------------------------------
 
-namespace {
+// Straight from the system's entropy source (Redis's getRandomHexChars reads /dev/urandom):
+// run ids and ACL GENPASS passwords must not be guessable.
 std::string random_hex(std::size_t n) {
-    std::random_device rd;
-    std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
     static constexpr char digits[] = "0123456789abcdef";
+    std::random_device entropy;
     std::string s(n, '0');
-    for (char& c : s) c = digits[rng() & 15];
+    for (std::size_t i = 0; i < n; i += 8) {
+        std::uint32_t word = entropy();
+        for (std::size_t j = i; j < std::min(i + 8, n); ++j, word >>= 4) s[j] = digits[word & 15];
+    }
     return s;
 }
-}  // namespace
 
 ServerState::ServerState(Config& config, Store& store)
     : config(config), store(store), start_time_ms(unix_time_ms()), run_id(random_hex(40)) {

@@ -115,6 +115,8 @@ public:
 };
 
 std::int64_t unix_time_ms();
+// `n` random lowercase hex digits from the system's entropy source.
+std::string random_hex(std::size_t n);
 std::int64_t unix_time_us();
 
 }  // namespace corokv
